@@ -1,0 +1,7 @@
+"""The one exception family the command line turns into a one-line ``Error: ...`` and a non-zero exit."""
+
+
+class ScorecardError(Exception):
+    """A problem with the user's input or environment, explained in one line (no traceback needed)."""
+
+    exit_code = 1

@@ -1,0 +1,162 @@
+"""Answers -> points -> area scores -> overall score and level. Pure: no I/O, no clock, no database.
+
+Two aggregation rules, named by the bank:
+
+``mean`` (sculley2015)
+    An area's score is 100 x the mean points of its answered questions, ``na`` excluded and ``unknown``
+    counted as 0 (not knowing is itself debt). The overall score is the mean of the area scores that have
+    answers. Unanswered questions are left out (they show in ``completeness``).
+``min_section_sum`` (ml-test-score, Breck et al. 2017)
+    An area's score is the sum of its points (0..7 for seven tests); ``na``, ``unknown`` and unanswered
+    questions count 0. The overall score is the minimum of the area sums: every section matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from scorecard.bank import NA, UNKNOWN, Bank, Level, Question
+
+IMPROVEMENTS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class AreaScore:
+    area: str
+    title: str
+    score: float | None
+    """None when no question of the area has a scoring answer."""
+    questions: int
+    answered: int
+    """Questions with any answer, ``na`` and ``unknown`` included."""
+
+
+@dataclass(frozen=True)
+class Improvement:
+    """Raising one answer to the question's best option, and what that would do to the overall score."""
+
+    question_id: str
+    area: str
+    from_option: str
+    to_option: str
+    gain: float
+    """Change of the overall score (points of the bank's scale)."""
+
+
+@dataclass(frozen=True)
+class ScoreCard:
+    bank_id: str
+    bank_version: int
+    aggregation: str
+    overall: float | None
+    level: Level | None
+    areas: tuple[AreaScore, ...]
+    questions: int
+    answered: int
+    """Questions with any answer (``na`` and ``unknown`` included)."""
+    completeness: float
+    """Share of the bank's questions answered with one of the question's own options (not na/unknown)."""
+    weakest_area: str | None
+    improvements: tuple[Improvement, ...]
+
+    def area_scores(self) -> dict[str, float | None]:
+        return {a.area: a.score for a in self.areas}
+
+
+def _points(question: Question, option_id: str) -> float | None:
+    option = question.option(option_id)
+    if option is None:
+        raise ValueError(f"question {question.id} has no option {option_id!r}")
+    return option.points
+
+
+def area_scores(bank: Bank, chosen: Mapping[str, str]) -> dict[str, float | None]:
+    """Area id -> score under the bank's aggregation, for ``chosen`` (question id -> option id)."""
+    scores: dict[str, float | None] = {}
+    for area in bank.areas:
+        questions = bank.questions_in(area.id)
+        points = [_points(q, chosen[q.id]) for q in questions if q.id in chosen]
+        if bank.aggregation == "min_section_sum":
+            # na and unknown count 0 here: the rubric credits only tests that are done.
+            scores[area.id] = float(sum(p or 0.0 for p in points))
+        else:
+            scoring = [p for p in points if p is not None]  # na left out; unknown is 0.0
+            scores[area.id] = 100.0 * sum(scoring) / len(scoring) if scoring else None
+    return scores
+
+
+def overall_score(bank: Bank, scores: Mapping[str, float | None], any_answer: bool) -> float | None:
+    """The overall score from area scores (None when nothing is answered yet)."""
+    if not any_answer:
+        return None
+    if bank.aggregation == "min_section_sum":
+        return min(score or 0.0 for score in scores.values())
+    known = [s for s in scores.values() if s is not None]
+    return sum(known) / len(known) if known else None
+
+
+def _overall(bank: Bank, chosen: Mapping[str, str]) -> float | None:
+    return overall_score(bank, area_scores(bank, chosen), any_answer=bool(chosen))
+
+
+def improvements(bank: Bank, chosen: Mapping[str, str], limit: int = IMPROVEMENTS_SHOWN) -> list[Improvement]:
+    """The answers whose raise to the best option would lift the overall score most, best first.
+
+    Answers already at the best option, and ``na`` answers (the team said the question does not apply), are
+    not candidates. Under ``min_section_sum`` two sections tied at the minimum mean no single answer lifts the
+    overall score; then answers in the weakest sections come first, by how much they lift their own section.
+    Remaining ties keep the bank's question order.
+    """
+    scores = area_scores(bank, chosen)
+    current = overall_score(bank, scores, any_answer=bool(chosen)) or 0.0
+    ranked: list[tuple[tuple[float, float, float], Improvement]] = []
+    for question in bank.questions:
+        option_id = chosen.get(question.id)
+        if option_id is None or option_id == NA:
+            continue
+        best = question.best_option
+        if (_points(question, option_id) or 0.0) >= (best.points or 0.0):
+            continue
+        raised_scores = area_scores(bank, {**chosen, question.id: best.id})
+        gain = (overall_score(bank, raised_scores, any_answer=True) or 0.0) - current
+        area_gain = (raised_scores[question.area] or 0.0) - (scores[question.area] or 0.0)
+        if area_gain <= 1e-9:
+            continue
+        key = (-round(gain, 9), scores[question.area] or 0.0, -area_gain)
+        ranked.append((key, Improvement(question.id, question.area, option_id, best.id, round(gain, 4))))
+    ranked.sort(key=lambda item: item[0])  # stable: bank order among equal keys
+    return [improvement for _, improvement in ranked[:limit]]
+
+
+def score_answers(bank: Bank, chosen: Mapping[str, str]) -> ScoreCard:
+    """Score ``chosen`` (question id -> option id; ids must exist in the bank) under the bank's rule."""
+    chosen = {qid: oid for qid, oid in chosen.items() if bank.question(qid) is not None}
+    scores = area_scores(bank, chosen)
+    overall = overall_score(bank, scores, any_answer=bool(chosen))
+    real = sum(1 for oid in chosen.values() if oid not in (NA, UNKNOWN))
+    areas = tuple(
+        AreaScore(
+            area=area.id,
+            title=area.title,
+            score=None if scores[area.id] is None else round(scores[area.id] or 0.0, 4),
+            questions=len(bank.questions_in(area.id)),
+            answered=sum(1 for q in bank.questions_in(area.id) if q.id in chosen),
+        )
+        for area in bank.areas
+    )
+    scored = [a for a in areas if a.score is not None] if chosen else []
+    weakest = min(scored, key=lambda a: a.score or 0.0).area if scored else None
+    return ScoreCard(
+        bank_id=bank.id,
+        bank_version=bank.version,
+        aggregation=bank.aggregation,
+        overall=None if overall is None else round(overall, 4),
+        level=bank.level_for(overall),
+        areas=areas,
+        questions=len(bank.questions),
+        answered=len(chosen),
+        completeness=round(real / len(bank.questions), 4) if bank.questions else 0.0,
+        weakest_area=weakest,
+        improvements=tuple(improvements(bank, chosen)),
+    )

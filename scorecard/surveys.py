@@ -1,0 +1,183 @@
+"""Survey use cases shared by the command line and the TUI: import an answers file, score a stored survey.
+
+Both shells call these functions; neither talks to the store and the scorer on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scorecard.answers import AnswersError, read_answers_file, resolve_answers
+from scorecard.bank import DEFAULT_BANK, Bank, load_bank
+from scorecard.errors import ScorecardError
+from scorecard.evidence import Contradiction, find_contradictions
+from scorecard.quarters import current_quarter, normalize_quarter
+from scorecard.scoring import ScoreCard, score_answers
+from scorecard.store import AnswerInput, Store, StoredAnswer, Survey
+
+
+class SurveyNotFound(ScorecardError):
+    """No survey matches what the user asked for."""
+
+
+def counted_answers(answers: Mapping[str, StoredAnswer]) -> dict[str, str]:
+    """Question id -> option id of the answers that count (carried over and not yet confirmed: they don't)."""
+    return {qid: a.option_id for qid, a in answers.items() if not a.carried_over}
+
+
+def survey_is_complete(bank: Bank, answers: Mapping[str, str]) -> bool:
+    return all(q.id in answers for q in bank.questions)
+
+
+@dataclass(frozen=True)
+class PreparedImport:
+    """An answers file read and checked against its bank, ready to store: nothing touched the database yet."""
+
+    team: str
+    quarter: str
+    bank: Bank
+    answers: tuple[AnswerInput, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    survey: Survey
+    changed: int
+    """Answers written or changed by this import (0 when the same file is imported again)."""
+    card: ScoreCard
+
+
+def prepare_import(
+    path: Path | str,
+    team: str | None = None,
+    quarter: str | None = None,
+    bank_name: str | None = None,
+    now: datetime | None = None,
+) -> PreparedImport:
+    """Read and validate an answers file without opening any database.
+
+    ``team`` must agree with the file's ``team:`` when both are given; ``quarter`` and ``bank_name`` from the
+    command line override the file's (so last quarter's file can seed a new quarter); the defaults are the
+    current quarter and the ``sculley2015`` bank.
+    """
+    parsed = read_answers_file(path)
+    if team and parsed.team and team != parsed.team:
+        raise AnswersError(f"answers file {path} is for team {parsed.team!r}, not {team!r}")
+    team_name = team or parsed.team
+    if not team_name or not team_name.strip():
+        raise AnswersError(f"answers file {path} names no team: add `team:` or pass --team")
+    quarter_name = normalize_quarter(quarter) if quarter else parsed.quarter or current_quarter(now)
+    bank = load_bank(bank_name or parsed.bank or DEFAULT_BANK)
+    resolved = resolve_answers(bank, parsed.answers, source=f"answers file {path}")
+    return PreparedImport(team_name.strip(), quarter_name, bank, tuple(resolved))
+
+
+def apply_import(store: Store, prepared: PreparedImport) -> ImportResult:
+    """Store a prepared import in one transaction (all or nothing) and score the survey it leaves."""
+    bank = prepared.bank
+    chosen = {a.question_id: a.option_id for a in prepared.answers}
+    existing = store.find_survey(prepared.team, prepared.quarter, bank.id)
+    if existing:
+        chosen = {**counted_answers(store.answers_for(existing.id)), **chosen}
+    survey, changed = store.import_answers(
+        prepared.team,
+        prepared.quarter,
+        bank.id,
+        bank.version,
+        prepared.answers,
+        complete=survey_is_complete(bank, chosen),
+    )
+    return ImportResult(survey, changed, score_answers(bank, chosen))
+
+
+@dataclass(frozen=True)
+class SurveyScore:
+    """A stored survey scored with its bank, and (once scans exist) the evidence beside it."""
+
+    survey: Survey
+    bank: Bank
+    card: ScoreCard
+    answers: dict[str, StoredAnswer]
+    metrics: dict[str, float] = field(default_factory=dict)
+    contradictions: tuple[Contradiction, ...] = ()
+
+
+def find_team_survey(store: Store, team: str, quarter: str | None = None, bank_name: str | None = None) -> Survey:
+    """The survey of ``quarter`` (default: the team's latest) for ``team``; :class:`SurveyNotFound` if none."""
+    if store.get_team(team) is None:
+        known = ", ".join(t.name for t in store.list_teams()) or "none yet"
+        raise SurveyNotFound(f"unknown team {team!r} (teams: {known})")
+    quarter = normalize_quarter(quarter) if quarter else None
+    bank_id = load_bank(bank_name).id if bank_name else None
+    survey = store.latest_survey(team, bank_id=bank_id, quarter=quarter)
+    if survey is None:
+        what = " ".join(x for x in (quarter, bank_id) if x)
+        raise SurveyNotFound(f"team {team!r} has no {what + ' ' if what else ''}survey yet")
+    return survey
+
+
+def score_survey(store: Store, survey: Survey, metrics: Mapping[str, float] | None = None) -> SurveyScore:
+    """Score a stored survey with its bank; contradictions are checked when ``metrics`` are given."""
+    bank = load_bank(survey.bank_id)
+    answers = store.answers_for(survey.id)
+    chosen = counted_answers(answers)
+    metrics = dict(metrics or {})
+    return SurveyScore(
+        survey=survey,
+        bank=bank,
+        card=score_answers(bank, chosen),
+        answers=answers,
+        metrics=metrics,
+        contradictions=tuple(find_contradictions(bank, chosen, metrics)),
+    )
+
+
+def score_json(result: SurveyScore) -> dict[str, Any]:
+    """The ``show --json`` document (its keys are a contract for scripts: add, never rename)."""
+    card = result.card
+    return {
+        "team": result.survey.team,
+        "quarter": result.survey.quarter,
+        "bank": card.bank_id,
+        "bank_version": result.survey.bank_version,
+        "status": result.survey.status,
+        "overall": card.overall,
+        "level": card.level.id if card.level else None,
+        "level_label": card.level.label if card.level else None,
+        "areas": card.area_scores(),
+        "area_details": [
+            {"id": a.area, "title": a.title, "score": a.score, "answered": a.answered, "questions": a.questions}
+            for a in card.areas
+        ],
+        "completeness": card.completeness,
+        "answered": card.answered,
+        "questions": card.questions,
+        "weakest_area": card.weakest_area,
+        "improvements": [
+            {
+                "question": imp.question_id,
+                "area": imp.area,
+                "from": imp.from_option,
+                "to": imp.to_option,
+                "gain": imp.gain,
+            }
+            for imp in card.improvements
+        ],
+        "metrics": result.metrics,
+        "contradictions": [
+            {
+                "question": c.question_id,
+                "option": c.option_id,
+                "metric": c.metric,
+                "value": c.value,
+                "rule": f"{c.metric} {c.op} {c.threshold:g}",
+                "message": c.message,
+            }
+            for c in result.contradictions
+        ],
+        "updated_at": result.survey.updated_at,
+    }

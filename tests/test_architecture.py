@@ -1,0 +1,32 @@
+"""The shape ARCHITECTURE.md promises, enforced: a headless core, and SQL in one module only."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "scorecard"
+HEADLESS = sorted(
+    f"scorecard.{path.stem}" for path in PACKAGE.glob("*.py") if path.stem not in {"__init__", "__main__", "cli"}
+)
+
+
+@pytest.mark.parametrize("module", HEADLESS)
+def test_core_modules_never_import_textual(module):
+    code = f"import sys, {module}; print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False", f"{module} pulls in textual"
+
+
+def test_only_store_speaks_sql():
+    speaks_sql = re.compile(r"^\s*(import sqlite3|import sqlite_utils|from sqlite_utils)", re.MULTILINE)
+    offenders = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "store.py" and speaks_sql.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from scorecard.bank import (
+    NA,
+    UNKNOWN,
+    BankError,
+    bank_files,
+    lint_bank_file,
+    load_bank,
+    load_bank_file,
+    topic_catalogue,
+)
+from scorecard.evidence import METRIC_NAMES
+from tests.banks import MEAN_BANK, write_bank
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    return [str(p) for p in lint_bank_file(write_bank(tmp_path, text))]
+
+
+def test_valid_bank_loads_with_universal_options(tmp_path):
+    bank = load_bank_file(write_bank(tmp_path))
+    assert bank.id == "tiny" and bank.version == 1 and bank.aggregation == "mean"
+    question = bank.question("a-1")
+    assert [o.id for o in question.all_options] == ["none", "some", "all", NA, UNKNOWN]
+    assert question.option(NA).points is None and question.option(UNKNOWN).points == 0.0
+    assert question.evidence[0].metric == "coupling.strong_pairs"
+    assert question.evidence[0].contradicts == ("all",)
+    assert bank.level_for(50).id == "high" and bank.level_for(50.1).id == "low"
+
+
+def test_duplicate_question_id(tmp_path):
+    text = MEAN_BANK.replace("id: a-2", "id: a-1")
+    [problem] = problems_of(tmp_path, text)
+    assert re.search(r"tiny\.yaml:\d+: question a-1: duplicate question id", problem)
+
+
+def test_unknown_area_and_topic_are_both_reported(tmp_path):
+    text = MEAN_BANK.replace("area: beta", "area: gamma").replace("[reproducibility]", "[nonsense_topic]")
+    found = problems_of(tmp_path, text)
+    assert any("question b-1: unknown area 'gamma'" in p for p in found)
+    assert any("question b-1: unknown topic 'nonsense_topic'" in p for p in found)
+
+
+def test_missing_and_out_of_range_points(tmp_path):
+    text = MEAN_BANK.replace("{id: some, label: Some., points: 0.5}", "{id: some, label: Some.}").replace(
+        "{id: half, label: Half., points: 0.5}", "{id: half, label: Half., points: 1.5}"
+    )
+    found = problems_of(tmp_path, text)
+    assert any("question a-1: option 'some' has no points" in p for p in found)
+    assert any("question b-1: option 'half' has points 1.5, outside [0, 1]" in p for p in found)
+
+
+@pytest.mark.parametrize("reserved", [NA, UNKNOWN])
+def test_option_id_reused_as_universal_option(tmp_path, reserved):
+    text = MEAN_BANK.replace("{id: half, label: Half.", f"{{id: {reserved}, label: Half.")
+    [problem] = problems_of(tmp_path, text)
+    assert f"question b-1: option id '{reserved}' is reserved" in problem
+
+
+def test_unknown_metric_in_evidence_rule(tmp_path):
+    text = MEAN_BANK.replace("metric: coupling.strong_pairs", "metric: coupling.made_up")
+    [problem] = problems_of(tmp_path, text)
+    assert "question a-1: evidence rule names unknown metric 'coupling.made_up'" in problem
+
+
+def test_evidence_rule_contradicting_an_unknown_option(tmp_path):
+    text = MEAN_BANK.replace("contradicts: [all]", "contradicts: [everything]")
+    [problem] = problems_of(tmp_path, text)
+    assert "question a-1: evidence rule contradicts unknown option 'everything'" in problem
+
+
+def test_yaml_syntax_error_has_a_line_number(tmp_path):
+    text = MEAN_BANK.replace("text: Second question?", "text: [Second question?")
+    [problem] = problems_of(tmp_path, text)
+    assert re.match(r".*tiny\.yaml:\d+: YAML syntax error", problem)
+    line = int(problem.split(":")[1])
+    assert 20 <= line <= 40  # near the broken question, not line 1
+
+
+def test_duplicate_yaml_key_is_a_problem(tmp_path):
+    text = MEAN_BANK.replace("    text: Third question?\n", "    text: Third question?\n    text: Again?\n")
+    [problem] = problems_of(tmp_path, text)
+    assert "question b-1: key 'text' given twice" in problem
+
+
+def test_every_problem_is_listed_not_just_the_first(tmp_path):
+    text = MEAN_BANK.replace("area: beta", "area: gamma").replace("id: a-2", "id: a-1")
+    text = text.replace("aggregation: mean", "aggregation: median")
+    found = problems_of(tmp_path, text)
+    assert len(found) >= 3
+    with pytest.raises(BankError, match=r"and \d+ more problems") as raised:
+        load_bank_file(tmp_path / "tiny.yaml")
+    assert len(raised.value.problems) == len(found)
+
+
+def test_not_a_mapping(tmp_path):
+    [problem] = problems_of(tmp_path, "- just\n- a list\n")
+    assert "must be a YAML mapping" in problem
+
+
+def test_unknown_bank_names_the_known_ones():
+    with pytest.raises(BankError, match=r"unknown question bank 'nope' \(known banks: .*ml-test-score"):
+        load_bank("nope")
+
+
+def test_shipped_banks_are_clean():
+    files = bank_files()
+    assert {p.stem for p in files} >= {"sculley2015", "ml-test-score"}
+    for path in files:
+        assert lint_bank_file(path) == [], path
+
+
+def test_topic_catalogue_equals_the_reference_topic_ids():
+    text = (REFERENCE / "TOPICS.md").read_text()
+    table = text.split("## Topic ids")[1].split("## Evidence")[0]
+    assert set(topic_catalogue()) == set(re.findall(r"`([a-z_]+)`", table))
+
+
+def test_sculley2015_covers_every_topic_and_carries_evidence():
+    bank = load_bank("sculley2015")
+    covered = {topic for q in bank.questions for topic in q.topics}
+    assert set(topic_catalogue()) <= covered
+    assert len(bank.questions) >= 40
+    assert bank.aggregation == "mean"
+    assert sum(1 for q in bank.questions if q.evidence) >= 8
+    assert all(rule.metric in METRIC_NAMES for q in bank.questions for rule in q.evidence)
+    # Anchored options, never a bare scale: every label is a sentence, not a number.
+    assert all(len(o.label.split()) >= 3 for q in bank.questions for o in q.options)
+    # The README's example answers file must keep working.
+    assert bank.question("entanglement-1").option("automated-checks") is not None
+    assert bank.question("glue-code-2").option("manual") is not None
+    assert bank.question("feedback-1") is not None
+
+
+def test_ml_test_score_is_the_rubric_exactly():
+    bank = load_bank("ml-test-score")
+    assert bank.aggregation == "min_section_sum"
+    assert [a.id for a in bank.areas] == ["data", "model", "infra", "monitor"]
+    expected = [f"{area}-{n}" for area in ("data", "model", "infra", "monitor") for n in range(1, 8)]
+    assert [q.id for q in bank.questions] == expected
+    for question in bank.questions:
+        assert [(o.id, o.points) for o in question.options] == [("none", 0), ("manual", 0.5), ("automated", 1)]
+    assert [level.max for level in bank.levels] == [0, 1, 2, 3, 5, None]
+    assert [bank.level_for(s).id for s in (0, 0.5, 1, 1.5, 3, 4, 5, 5.5)] == [
+        bank.levels[i].id for i in (0, 1, 1, 2, 3, 4, 4, 5)
+    ]

@@ -1,0 +1,302 @@
+"""The command line, driven through click's CliRunner and checked against the database afterwards."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import click
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from scorecard.cli import main
+from scorecard.store import SCHEMA_VERSION, Store
+
+ANSWERS = """\
+team: ranking
+quarter: 2026Q4
+bank: sculley2015
+answers:
+  entanglement-1: automated-checks
+  glue-code-2: {option: manual, note: "wrapped in our own predictor API"}
+  feedback-1: na
+"""
+
+
+def run(*args: str, db: Path | None = None) -> click.testing.Result:
+    argv = [*args, "--db", str(db)] if db else list(args)
+    result = CliRunner().invoke(main, argv, catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def dump(db: Path) -> str | None:
+    """Everything in the database, schema and rows, as SQL text (None if there is no file)."""
+    if not db.exists():
+        return None
+    with sqlite3.connect(db) as conn:
+        return "\n".join(conn.iterdump())
+
+
+@pytest.fixture
+def answers_file(tmp_path: Path) -> Path:
+    path = tmp_path / "answers.yaml"
+    path.write_text(ANSWERS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def seeded_db(tmp_path: Path, answers_file: Path) -> Path:
+    db = tmp_path / "seeded.db"
+    assert run("survey", "--answers", str(answers_file), db=db).exit_code == 0
+    return db
+
+
+def write(tmp_path: Path, text: str, name: str = "bad.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- happy paths ---------------------------------------------------------------------------------------------
+
+
+def test_import_then_show_json(seeded_db):
+    result = run("show", "--team", "ranking", "--json", db=seeded_db)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["team"] == "ranking" and doc["quarter"] == "2026Q4"
+    assert doc["bank"] == "sculley2015" and doc["bank_version"] == 1
+    assert doc["answered"] == 3 and doc["status"] == "draft"
+    assert doc["questions"] >= 40
+    assert doc["completeness"] == pytest.approx(2 / doc["questions"], abs=1e-4)
+    # entanglement-1 is at its best option, so its area scores 100; feedback-1 (na) leaves its area unscored.
+    assert doc["areas"]["boundary-erosion"] == 100.0
+    assert doc["areas"]["feedback-loops"] is None
+    assert set(doc["areas"]) == {
+        "boundary-erosion",
+        "data-dependencies",
+        "feedback-loops",
+        "system-anti-patterns",
+        "configuration",
+        "external-world",
+        "other-debt",
+        "measuring-debt",
+    }
+    assert doc["level"] is not None and doc["overall"] is not None
+
+
+def test_import_stores_answers_with_points_and_notes(seeded_db):
+    with Store.open(seeded_db) as store:
+        survey = store.latest_survey("ranking")
+        answers = store.answers_for(survey.id)
+    assert answers["entanglement-1"].points == 1.0
+    assert answers["feedback-1"].points is None
+    assert answers["glue-code-2"].note == "wrapped in our own predictor API"
+
+
+def test_importing_the_same_file_twice_changes_nothing(seeded_db, answers_file):
+    before = dump(seeded_db)
+    result = run("survey", "--answers", str(answers_file), "--json", db=seeded_db)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["changed"] == 0
+    assert dump(seeded_db) == before
+
+
+def test_export_round_trip_is_exact(tmp_path, seeded_db):
+    exported = run("answers", "export", "--team", "ranking", "--quarter", "2026Q4", db=seeded_db)
+    assert exported.exit_code == 0
+    assert yaml.safe_load(exported.stdout) == yaml.safe_load(ANSWERS)
+    # Import the exported file elsewhere and export again: byte for byte the same file.
+    fresh = tmp_path / "fresh.db"
+    path = write(tmp_path, exported.stdout, "exported.yaml")
+    assert run("survey", "--answers", str(path), db=fresh).exit_code == 0
+    again = run("answers", "export", "--team", "ranking", "--quarter", "2026Q4", db=fresh)
+    assert again.stdout == exported.stdout
+
+
+def test_export_to_a_file(tmp_path, seeded_db):
+    out = tmp_path / "out.yaml"
+    assert run("answers", "export", "--team", "ranking", "-o", str(out), db=seeded_db).exit_code == 0
+    assert yaml.safe_load(out.read_text())["answers"]["feedback-1"] == "na"
+
+
+def test_a_complete_survey_is_marked_complete(tmp_path):
+    answers = {f"{a}-{n}": "automated" for a in ("data", "model", "infra", "monitor") for n in range(1, 8)}
+    path = write(
+        tmp_path, yaml.safe_dump({"team": "t", "quarter": "2026Q3", "bank": "ml-test-score", "answers": answers})
+    )
+    result = run("survey", "--answers", str(path), "--json")
+    doc = json.loads(result.stdout)
+    assert doc["status"] == "complete" and doc["overall"] == 7.0 and doc["completeness"] == 1.0
+
+
+def test_quarter_option_overrides_the_file(tmp_path, answers_file, seeded_db):
+    assert run("survey", "--answers", str(answers_file), "--quarter", "2027Q1", db=seeded_db).exit_code == 0
+    result = run("show", "--team", "ranking", "--json", db=seeded_db)
+    assert json.loads(result.stdout)["quarter"] == "2027Q1"
+    older = run("show", "--team", "ranking", "--quarter", "2026Q4", "--json", db=seeded_db)
+    assert json.loads(older.stdout)["quarter"] == "2026Q4"
+
+
+def test_default_database_comes_from_the_environment(answers_file, isolated_data):
+    assert run("survey", "--answers", str(answers_file)).exit_code == 0
+    assert isolated_data.exists()
+    assert json.loads(run("teams", "--json").stdout) == [
+        {"team": "ranking", "quarter": "2026Q4", "bank": "sculley2015", "status": "draft"}
+    ]
+
+
+def test_questions_list_and_show_json():
+    listed = json.loads(run("questions", "list", "--json").stdout)
+    by_id = {bank["id"]: bank for bank in listed}
+    assert by_id["ml-test-score"]["questions"] == 28 and by_id["ml-test-score"]["areas"] == 4
+    shown = json.loads(run("questions", "show", "ml-test-score", "--json").stdout)
+    first = shown["questions"][0]
+    assert (first["id"], first["area"]) == ("data-1", "data")
+    assert first["topics"]
+    assert [(o["id"], o["points"]) for o in first["options"]] == [
+        ("none", 0),
+        ("manual", 0.5),
+        ("automated", 1),
+        ("na", None),
+        ("unknown", 0),
+    ]
+
+
+def test_questions_lint_clean_and_broken(tmp_path):
+    assert run("questions", "lint").exit_code == 0
+    broken = write(tmp_path, "id: x\nversion: 1\nquestions: [\n")
+    result = run("questions", "lint", str(broken))
+    assert result.exit_code == 1
+    assert f"{broken}:" in result.output and "YAML syntax error" in result.output
+
+
+# -- bad input: one line, non-zero exit, database untouched -----------------------------------------------------
+
+
+def assert_fails(result: click.testing.Result, *fragments: str, code: int = 1) -> None:
+    assert result.exit_code == code, result.output
+    error_lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(error_lines) == 1, result.stderr
+    assert error_lines[0].startswith("Error: ")
+    for fragment in fragments:
+        assert fragment in error_lines[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        ("team: [unclosed\n", ("is not valid YAML", "line 2")),
+        ("- just\n- a list\n", ("must be a YAML mapping",)),
+        ("team: ranking\nanswers: [a, b]\n", ("needs an `answers:` mapping",)),
+        ("team: ranking\nbank: nope\nanswers: {a: b}\n", ("unknown question bank 'nope'",)),
+        (
+            "team: ranking\nanswers: {nope-1: x, entanglement-1: wrong, nope-2: y, feedback-1: maybe}\n",
+            ("nope-1, nope-2", "entanglement-1: wrong", "feedback-1: maybe"),
+        ),
+        ("team: ranking\nquarter: 2026Q5\nanswers: {feedback-1: na}\n", ("malformed quarter '2026Q5'",)),
+        ("team: other\nanswers: {feedback-1: na}\n", ("for team 'other', not 'ranking'",)),
+        ("team: ranking\nanswers: {feedback-1: {option: na, colour: red}}\n", ("unknown keys colour",)),
+    ],
+)
+def test_bad_answers_files(tmp_path, seeded_db, text, fragments):
+    before = dump(seeded_db)
+    path = write(tmp_path, text)
+    assert_fails(run("survey", "--team", "ranking", "--answers", str(path), db=seeded_db), *fragments)
+    assert dump(seeded_db) == before
+
+
+def test_answers_file_without_a_team(tmp_path, seeded_db):
+    before = dump(seeded_db)
+    path = write(tmp_path, "quarter: 2026Q4\nanswers: {feedback-1: na}\n")
+    assert_fails(run("survey", "--answers", str(path), db=seeded_db), "names no team", "--team")
+    assert dump(seeded_db) == before
+
+
+def test_missing_answers_file(tmp_path, seeded_db):
+    before = dump(seeded_db)
+    assert_fails(run("survey", "--answers", str(tmp_path / "none.yaml"), db=seeded_db), "not found")
+    assert dump(seeded_db) == before
+
+
+def test_bad_answers_file_creates_no_database(tmp_path):
+    db = tmp_path / "never.db"
+    path = write(tmp_path, "team: ranking\nanswers: {nope-1: x}\n")
+    assert_fails(run("survey", "--answers", str(path), db=db), "nope-1")
+    assert not db.exists()
+
+
+def test_malformed_quarter_option(answers_file, seeded_db):
+    before = dump(seeded_db)
+    assert_fails(run("survey", "--answers", str(answers_file), "--quarter", "Q4", db=seeded_db), "malformed quarter")
+    assert_fails(run("show", "--team", "ranking", "--quarter", "2026-4", db=seeded_db), "malformed quarter")
+    assert dump(seeded_db) == before
+
+
+def test_db_that_is_not_sqlite(tmp_path, answers_file):
+    db = write(tmp_path, "this is a text file, not a database\n" * 20, "notes.db")
+    before = db.read_bytes()
+    assert_fails(run("survey", "--answers", str(answers_file), db=db), "is not a scorecard database")
+    assert db.read_bytes() == before
+
+
+def test_db_that_is_a_directory(tmp_path, answers_file):
+    assert_fails(run("survey", "--answers", str(answers_file), db=tmp_path), "is a directory")
+
+
+def test_db_in_a_folder_that_cannot_be_created(tmp_path, answers_file):
+    blocker = write(tmp_path, "a file where a folder should be", "blocker")
+    assert_fails(run("survey", "--answers", str(answers_file), db=blocker / "sub" / "x.db"), "cannot create the folder")
+    assert blocker.read_text() == "a file where a folder should be"
+
+
+def test_db_on_a_read_only_filesystem(answers_file):
+    # /proc is read-only even for root, so this holds whoever runs the tests.
+    assert_fails(run("survey", "--answers", str(answers_file), db=Path("/proc/scorecard.db")), "cannot open or write")
+
+
+def test_db_with_a_newer_schema(seeded_db, answers_file):
+    with sqlite3.connect(seeded_db) as conn:
+        conn.execute(
+            "insert into _sqlite_migrations (migration_set, name, applied_at) values ('scorecard', 'm999_future', 'x')"
+        )
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = dump(seeded_db)
+    assert_fails(run("survey", "--answers", str(answers_file), db=seeded_db), "newer than this scorecard", "upgrade")
+    assert_fails(run("show", "--team", "ranking", db=seeded_db), "newer than this scorecard")
+    assert dump(seeded_db) == before
+
+
+def test_unknown_team_and_missing_survey(seeded_db):
+    assert_fails(run("show", "--team", "nobody", db=seeded_db), "unknown team 'nobody'", "ranking")
+    assert_fails(run("show", "--team", "ranking", "--quarter", "2020Q1", db=seeded_db), "no 2020Q1 survey")
+    assert_fails(run("answers", "export", "--team", "nobody", db=seeded_db), "unknown team")
+
+
+def test_unknown_bank_in_questions_show():
+    assert_fails(run("questions", "show", "nope"), "unknown question bank 'nope'")
+
+
+def test_interactive_survey_says_it_is_not_there_yet():
+    result = run("survey", "--team", "ranking")
+    assert result.exit_code == 2
+    assert "--answers FILE" in result.stderr
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, (*prefix, name)))
+    return found
+
+
+@pytest.mark.parametrize("path", _commands(main))
+def test_every_command_has_help(path):
+    result = run(*path, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout and len(result.stdout.splitlines()) > 3

@@ -1,0 +1,25 @@
+"""The README's promises that code can check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _shell_blocks(text: str) -> list[str]:
+    return [block.split("\n", 1)[1].rsplit("```", 1)[0].strip() for block in text.split("```sh")[1:]]
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    test_command = next(block for block in _shell_blocks(readme) if "pytest" in block)
+    ci_lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and line[0] not in "#s"]
+    assert ci_lines[-1] == test_command
+
+
+def test_readme_example_answers_file_is_the_shipped_example_format():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for question in ("entanglement-1: automated-checks", "glue-code-2: {option: manual", "feedback-1: na"):
+        assert question in readme
+        assert question in (ROOT / "examples" / "answers.yaml").read_text(encoding="utf-8")

@@ -1,0 +1,101 @@
+"""Scoring rules, checked against numbers worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from scorecard.bank import load_bank, load_bank_file
+from scorecard.scoring import score_answers
+from tests.banks import write_bank
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    return load_bank_file(write_bank(tmp_path))
+
+
+def test_mean_excludes_na_and_counts_unknown_as_zero(tiny):
+    card = score_answers(tiny, {"a-1": "some", "a-2": "unknown", "b-1": "na"})
+    # alpha: 100 * mean(0.5, 0) = 25; beta: only na, so no score; overall: mean of scored areas = 25
+    assert card.area_scores() == {"alpha": 25.0, "beta": None}
+    assert card.overall == 25.0
+    assert card.level.id == "high"
+    assert card.answered == 3
+    assert card.completeness == pytest.approx(1 / 3, abs=1e-4)  # only a-1 has one of its own options
+    assert card.weakest_area == "alpha"
+
+
+def test_mean_overall_is_the_mean_of_area_scores_not_of_questions(tiny):
+    card = score_answers(tiny, {"a-1": "all", "a-2": "all", "b-1": "none"})
+    # alpha 100, beta 0: the overall is 50 although two of three questions are perfect
+    assert card.area_scores() == {"alpha": 100.0, "beta": 0.0}
+    assert card.overall == 50.0
+    assert card.weakest_area == "beta"
+
+
+def test_unanswered_questions_are_left_out_of_the_mean(tiny):
+    card = score_answers(tiny, {"a-1": "some"})
+    assert card.area_scores() == {"alpha": 50.0, "beta": None}
+    assert card.overall == 50.0
+    assert card.answered == 1
+
+
+def test_no_answers_no_score(tiny):
+    card = score_answers(tiny, {})
+    assert card.overall is None and card.level is None and card.weakest_area is None
+    assert card.improvements == ()
+
+
+def test_improvements_rank_by_gain_in_overall_score(tiny):
+    card = score_answers(tiny, {"a-1": "some", "a-2": "unknown", "b-1": "na"})
+    # a-2 unknown -> all lifts alpha to 75 (+50 overall); a-1 some -> all lifts alpha to 50 (+25); b-1 is na
+    assert [(i.question_id, i.to_option, i.gain) for i in card.improvements] == [
+        ("a-2", "all", 50.0),
+        ("a-1", "all", 25.0),
+    ]
+
+
+def _ml_test_answers(data: int, model: tuple[int, int], infra: int, monitor_manual: int) -> dict[str, str]:
+    answers = {f"data-{n}": "automated" for n in range(1, data + 1)}
+    automated, manual = model
+    answers |= {f"model-{n}": "automated" for n in range(1, automated + 1)}
+    answers |= {f"model-{n}": "manual" for n in range(automated + 1, automated + manual + 1)}
+    answers |= {f"infra-{n}": "automated" for n in range(1, infra + 1)}
+    answers |= {f"monitor-{n}": "manual" for n in range(1, monitor_manual + 1)}
+    return answers
+
+
+def test_ml_test_score_final_score_is_the_minimum_section_sum():
+    bank = load_bank("ml-test-score")
+    # section sums 3, 2.5, 4, 1 -> final score 1 (the paper's worked rule: raise the weakest section)
+    card = score_answers(bank, _ml_test_answers(3, (2, 1), 4, 2))
+    assert card.area_scores() == {"data": 3.0, "model": 2.5, "infra": 4.0, "monitor": 1.0}
+    assert card.overall == 1.0
+    assert card.level.id == bank.level_for(1.0).id == bank.levels[1].id
+    assert card.weakest_area == "monitor"
+    # Only monitoring answers can lift the final score; manual -> automated is worth +0.5 each.
+    assert [(i.question_id, i.gain) for i in card.improvements[:2]] == [("monitor-1", 0.5), ("monitor-2", 0.5)]
+    # The third lifts no minimum on its own; it comes from the next weakest section (model, 2.5).
+    assert (card.improvements[2].question_id, card.improvements[2].gain) == ("model-3", 0.0)
+
+
+def test_ml_test_score_na_and_unknown_count_zero():
+    bank = load_bank("ml-test-score")
+    answers = {f"{a}-{n}": "automated" for a in ("data", "model", "infra", "monitor") for n in range(1, 8)}
+    answers |= {"data-1": "na", "data-2": "unknown"}
+    card = score_answers(bank, answers)
+    assert card.area_scores()["data"] == 5.0
+    assert card.overall == 5.0
+    assert card.level.id == bank.levels[4].id  # (3, 5]: strong
+    answers["data-1"] = answers["data-2"] = "automated"
+    assert score_answers(bank, answers).overall == 7.0
+    assert score_answers(bank, answers).level.id == bank.levels[5].id  # > 5: exceptional
+
+
+def test_ml_test_score_tied_sections_still_suggest_the_weakest():
+    bank = load_bank("ml-test-score")
+    card = score_answers(bank, {"data-1": "manual", "model-1": "none"})
+    # data 0.5, model/infra/monitor 0: no single answer lifts the minimum, so model-1 (a weakest area) leads
+    assert card.overall == 0.0
+    assert card.improvements[0].question_id == "model-1"
+    assert card.improvements[0].gain == 0.0
