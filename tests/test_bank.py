@@ -119,6 +119,9 @@ def test_shipped_banks_are_clean():
 
 
 def test_topic_catalogue_equals_the_reference_topic_ids():
+    # The reference lives in the project's shared/ folder beside the checkout (as in CI), not in the package.
+    if not (REFERENCE / "TOPICS.md").exists():
+        pytest.skip(f"no reference at {REFERENCE}")
     text = (REFERENCE / "TOPICS.md").read_text()
     table = text.split("## Topic ids")[1].split("## Evidence")[0]
     assert set(topic_catalogue()) == set(re.findall(r"`([a-z_]+)`", table))
