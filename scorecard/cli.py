@@ -86,11 +86,26 @@ def _bar(value: float | None, full: float, width: int = 20) -> str:
 
 @click.group(cls=ScorecardGroup, invoke_without_command=True)
 @click.version_option(package_name="scorecard")
+@db_option
 @click.pass_context
-def main(ctx: click.Context) -> None:
-    """scorecard: how much hidden technical debt an ML system carries, quarter by quarter."""
+def main(ctx: click.Context, db_path: Path | None) -> None:
+    """scorecard: how much hidden technical debt an ML system carries, quarter by quarter.
+
+    Without a command, opens the terminal interface (teams, surveys, results).
+    """
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        run_tui(db_path)
+
+
+def run_tui(db_path: Path | None, **options: str | None) -> None:
+    """Open the terminal interface; it needs a real terminal on both ends."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise click.UsageError(
+            "the interactive survey needs a terminal: for scripts use `scorecard survey --answers FILE`"
+        )
+    from scorecard.tui import make_app  # Textual is imported only when the TUI runs
+
+    make_app(db_path=db_path, **options).run()  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -239,9 +254,10 @@ def survey(
     from scorecard.surveys import apply_import, prepare_import, score_json, score_survey
 
     if answers_path is None:
-        raise click.UsageError(
-            "the interactive survey is not available yet: pass --answers FILE (see `scorecard answers export`)"
-        )
+        if not team:
+            raise click.UsageError("the interactive survey needs --team T (or pass --answers FILE)")
+        run_tui(db_path, team=team, quarter=quarter, bank_name=bank_name)
+        return
     # Check the whole file before the database is even opened: a bad file leaves no trace.
     prepared = prepare_import(answers_path, team=team, quarter=quarter, bank_name=bank_name)
     with open_store(db_path) as store:

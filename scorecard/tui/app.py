@@ -1,0 +1,132 @@
+"""The Textual application and its one composition root, :func:`make_app`.
+
+The App receives its store, clock and evidence source; it creates none of them, so the CLI and the tests build
+it the same way (STYLE.md habit 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.events import Resize
+
+from scorecard.bank import DEFAULT_BANK, load_bank
+from scorecard.quarters import current_quarter, normalize_quarter
+from scorecard.session import SurveySession, open_session
+from scorecard.store import Store
+from scorecard.surveys import team_evidence
+from scorecard.tui.dialogs import TooSmall
+from scorecard.tui.home import HomeScreen
+from scorecard.tui.results import ResultsScreen
+from scorecard.tui.survey import SurveyScreen
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+Clock = Callable[[], datetime]
+EvidenceSource = Callable[[Store, str], tuple[Mapping[str, float], str | None]]
+
+
+class ScorecardApp(App[None]):
+    """Home, survey, review and results over one store."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "scorecard"
+    BINDINGS = [Binding("ctrl+p", "command_palette", "Jump", show=False, priority=True)]
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        evidence: EvidenceSource,
+        team: str | None = None,
+        quarter: str | None = None,
+        bank_name: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.clock = clock
+        self.evidence = evidence
+        self.direct_team = team
+        self.quarter_override = quarter
+        self.bank = load_bank(bank_name or DEFAULT_BANK)
+        """The bank new surveys use (a shipped one by id, or a custom file)."""
+
+    @property
+    def current_quarter(self) -> str:
+        return self.quarter_override or current_quarter(self.clock())
+
+    def on_mount(self) -> None:
+        if self.direct_team:
+            # `scorecard survey --team T`: straight into the survey; q leaves the app.
+            self.open_survey(self.direct_team)
+        else:
+            self.push_screen(HomeScreen())
+        self._check_size(self.size.width, self.size.height)
+
+    # -- navigation -------------------------------------------------------------------------------------
+
+    def open_survey(self, team: str) -> None:
+        metrics, scanned_at = self.evidence(self.store, team)
+        session = open_session(self.store, self.bank, team, self.current_quarter, metrics, scanned_at)
+        self.push_screen(SurveyScreen(session))
+
+    def leave_survey(self) -> None:
+        if self.direct_team:
+            self.exit()
+            return
+        while len(self.screen_stack) > 2:  # back to home: the default screen and home stay
+            self.pop_screen()
+
+    def complete_survey(self, session: SurveySession) -> None:
+        session.complete()
+        self.pop_screen()  # the review
+        self.switch_screen(ResultsScreen(session))
+
+    def action_command_palette(self) -> None:
+        # On the survey, Ctrl+P jumps to any question; elsewhere it is Textual's usual palette.
+        if isinstance(self.screen, SurveyScreen):
+            self.search_commands(self.screen.question_commands(), placeholder="Jump to a question…")  # type: ignore[arg-type]
+        else:
+            super().action_command_palette()
+
+    # -- a terminal that is too small -------------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmall)
+        if small and not showing:
+            self.push_screen(TooSmall())
+        elif not small and showing:
+            self.pop_screen()
+
+
+def make_app(
+    store: Store | None = None,
+    db_path: Path | str | None = None,
+    team: str | None = None,
+    quarter: str | None = None,
+    bank_name: str | None = None,
+    clock: Clock | None = None,
+    evidence: EvidenceSource | None = None,
+) -> ScorecardApp:
+    """Build the app for the CLI and for tests alike: pass a store, or the path of one to open."""
+    clock = clock or (lambda: datetime.now(UTC))
+    if store is None:
+        from scorecard.paths import resolve_db_path
+
+        store = Store.open(resolve_db_path(db_path), clock=clock, timeout=1.0)
+    return ScorecardApp(
+        store,
+        clock,
+        evidence or team_evidence,
+        team=team,
+        quarter=normalize_quarter(quarter) if quarter else None,
+        bank_name=bank_name,
+    )

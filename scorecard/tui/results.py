@@ -1,0 +1,134 @@
+"""Results: the overall score and level, every area with its change since last quarter, what to do next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from scorecard.answers import answers_yaml
+from scorecard.scoring import ScoreCard
+from scorecard.session import SurveySession
+from scorecard.surveys import area_deltas, previous_survey, score_survey
+from scorecard.tui.dialogs import TextPrompt
+
+BAR_WIDTH = 24
+
+
+def score_bar(score: float | None, full: float) -> str:
+    if score is None:
+        return "·" * BAR_WIDTH
+    filled = round(BAR_WIDTH * max(0.0, min(score, full)) / full)
+    return "█" * filled + "░" * (BAR_WIDTH - filled)
+
+
+def delta_text(delta: float | None) -> str:
+    if delta is None:
+        return "  new"
+    if abs(delta) < 0.05:
+        return "    ="
+    return (
+        f"{'▲' if delta > 0 else '▼'}{abs(delta):4.0f}"
+        if abs(delta) >= 1
+        else f"{'▲' if delta > 0 else '▼'}{abs(delta):4.1f}"
+    )
+
+
+class ResultsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("e", "export", "Export answers"),
+        Binding("escape,q", "close", "Done"),
+    ]
+
+    def __init__(self, session: SurveySession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="results"):
+            yield Static(id="results-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#results-body", Static).update(self.render_results())
+
+    def previous_card(self) -> ScoreCard | None:
+        store, survey = self.session.store, self.session.survey
+        previous = previous_survey(store, survey)
+        return score_survey(store, previous, bank=self.session.bank).card if previous else None
+
+    def render_results(self) -> Content:
+        session = self.session
+        bank, card, survey = session.bank, session.scorecard(), session.survey
+        previous = self.previous_card()
+        deltas = area_deltas(card, previous)
+        full = 7.0 if bank.aggregation == "min_section_sum" else 100.0
+        digits = 1 if full == 7.0 else 0
+        lines: list[Content] = []
+        overall = "-" if card.overall is None else f"{card.overall:.{digits}f}"
+        level = card.level.label if card.level else "no level yet"
+        change = ""
+        if previous and previous.overall is not None and card.overall is not None:
+            change = f"  ({delta_text(card.overall - previous.overall).strip()} since {previous_survey(session.store, survey).quarter})"  # type: ignore[union-attr]
+        lines.append(
+            Content.from_markup(
+                "[b]$team · $quarter[/b]   Overall [b]$overall[/b] / $full · $level$change",
+                team=survey.team,
+                quarter=survey.quarter,
+                overall=overall,
+                full=f"{full:g}",
+                level=level,
+                change=change,
+            )
+        )
+        lines.append(Content(f"{card.answered}/{card.questions} answered · completeness {card.completeness:.0%}"))
+        lines.append(Content(""))
+        for area in card.areas:
+            score = "-" if area.score is None else f"{area.score:.{digits}f}"
+            weakest = "  ← weakest" if area.area == card.weakest_area else ""
+            lines.append(
+                Content(
+                    f"{area.title[:30]:<30} {score_bar(area.score, full)} {score:>5} {delta_text(deltas[area.area])}{weakest}"
+                )
+            )
+        contradictions = session.contradictions()
+        lines.append(Content(""))
+        if contradictions:
+            lines.append(Content.from_markup("[b]Where answers and git evidence disagree[/b]"))
+            for c in contradictions:
+                lines.append(Content(f"⚠ {c.question_id} ({c.option_id}): {c.message}"))
+        else:
+            lines.append(Content("No contradictions between answers and git evidence."))
+        lines.append(Content(""))
+        if card.improvements:
+            lines.append(Content.from_markup("[b]The three changes that would raise the score most[/b]"))
+            for imp in card.improvements:
+                question = bank.question(imp.question_id)
+                text = question.text if question else imp.question_id
+                lines.append(Content(f"+{imp.gain:.1f}  {imp.question_id} → {imp.to_option}: {text}"))
+        return Content("\n").join(lines)
+
+    def action_export(self) -> None:
+        survey = self.session.survey
+        default = f"{survey.team}-{survey.quarter}.yaml".replace("/", "-")
+
+        def write(path: str | None) -> None:
+            if not path:
+                return
+            text = answers_yaml(survey.team, survey.quarter, self.session.bank, self.session.answers)
+            try:
+                Path(path).expanduser().write_text(text, encoding="utf-8")
+            except OSError as error:
+                self.notify(f"Cannot write {path}: {error.strerror}", severity="error")
+                return
+            self.notify(f"Answers written to {path}")
+
+        self.app.push_screen(TextPrompt("Export answers to", value=default), write)
+
+    def action_close(self) -> None:
+        self.app.leave_survey()  # type: ignore[attr-defined]

@@ -1,0 +1,287 @@
+"""The survey screen: one question at a time, the areas beside it, the git evidence below it.
+
+Keys: 1-9 choose an option (or arrows and Enter), b/Left back, s/Right skip, n note, ?/F1 help, Ctrl+P jump to
+any question, r review, q save and quit. Every answer is saved the moment it is chosen (see session.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from scorecard.evidence import describe_metric
+from scorecard.session import SurveySession
+from scorecard.store import DatabaseLocked
+from scorecard.tui.dialogs import RetryPrompt, TextPrompt
+
+
+def scanned_ago(scanned_at: str | None, now: datetime) -> str:
+    """ "scanned 3 days ago" from an ISO timestamp (the clock is injected so snapshots stay still)."""
+    if not scanned_at:
+        return "no scan yet"
+    days = (now - datetime.fromisoformat(scanned_at)).days
+    return "scanned today" if days <= 0 else f"scanned {days} day{'s' if days != 1 else ''} ago"
+
+
+class SurveyScreen(Screen[None]):
+    """Answer a bank question by question; pops back (or exits) on ``q``, saving nothing more is needed."""
+
+    BINDINGS = [
+        *(Binding(str(n), f"choose_number({n})", f"Option {n}", show=False) for n in range(1, 10)),
+        Binding("b,left", "back", "Back"),
+        Binding("s,right", "skip", "Skip"),
+        Binding("n", "note", "Note"),
+        Binding("question_mark,f1", "toggle_help", "Help"),
+        Binding("r", "review", "Review"),
+        Binding("q", "quit_survey", "Save & quit"),
+        Binding("tab", "focus_areas", "Areas", show=False),
+    ]
+
+    def __init__(self, session: SurveySession) -> None:
+        super().__init__()
+        self.session = session
+        self.show_help = False
+
+    # -- layout -------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        survey = self.session.survey
+        with Horizontal(id="survey-title"):
+            yield Static(
+                Content.from_markup(
+                    "[b]$team[/b] · $quarter · $bank",
+                    team=survey.team,
+                    quarter=survey.quarter,
+                    bank=self.session.bank.title,
+                ),
+                id="survey-name",
+            )
+            yield ProgressBar(total=self.session.total, show_eta=False, show_percentage=False, id="progress")
+            yield Static(id="answered")
+        yield Static(id="position")
+        with Horizontal(id="survey-body"):
+            yield OptionList(id="areas")
+            with VerticalScroll(id="question-pane"):
+                # Read in this order: the question, what git says about it, why it matters, then the answers.
+                yield Static(id="question-text")
+                yield Static(id="carried-over")
+                yield Static(id="evidence")
+                yield Static(id="help")
+                yield OptionList(id="options")
+                yield Static(id="note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_question()
+        self.query_one("#options", OptionList).focus()
+
+    # -- drawing ------------------------------------------------------------------------------------------
+
+    def refresh_question(self) -> None:
+        session, question = self.session, self.session.question
+        area = session.bank.area(question.area)
+        self.query_one("#position", Static).update(
+            Content(
+                f"Area {session.area_index + 1}/{len(session.bank.areas)} {area.title if area else question.area}"
+                f" · Question {session.index + 1}/{session.total}"
+            )
+        )
+        self.query_one("#progress", ProgressBar).update(progress=session.answered_count)
+        self.query_one("#answered", Static).update(f" {session.answered_count}/{session.total} answered")
+        self._draw_areas()
+        self.query_one("#question-text", Static).update(
+            Content.from_markup("[dim]$id[/dim]\n[b]$text[/b]", id=question.id, text=question.text)
+        )
+        answer = session.answer_for(question.id)
+        carried = self.query_one("#carried-over", Static)
+        carried.update(
+            Content("Carried over from last quarter - Enter confirms, or choose another option")
+            if answer and answer.carried_over
+            else ""
+        )
+        carried.display = bool(answer and answer.carried_over)
+        options = self.query_one("#options", OptionList)
+        options.clear_options()
+        for number, option in enumerate(question.all_options, start=1):
+            chosen = answer is not None and answer.option_id == option.id
+            mark = "●" if chosen else " "
+            options.add_option(Option(Content(f"{mark} {number}  {option.label}"), id=option.id))
+        ids = [o.id for o in question.all_options]
+        options.highlighted = ids.index(answer.option_id) if answer else 0
+        note = self.query_one("#note", Static)
+        note.update(Content(f"Note: {answer.note}") if answer and answer.note else "")
+        note.display = bool(answer and answer.note)
+        self._draw_evidence()
+        help_panel = self.query_one("#help", Static)
+        help_panel.update(
+            Content.from_markup(
+                "[b]Why it matters[/b]\n$why\n\n[b]Source[/b]\n$source\n\n[b]What good looks like[/b]\n$good",
+                why=question.help.why,
+                source=question.help.source,
+                good=question.help.good,
+            )
+        )
+        help_panel.display = self.show_help
+        self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
+
+    def _draw_areas(self) -> None:
+        areas = self.query_one("#areas", OptionList)
+        highlighted = areas.highlighted
+        areas.clear_options()
+        for area in self.session.bank.areas:
+            done, total = self.session.area_progress(area.id)
+            mark = "✓" if done == total else ("•" if done else " ")
+            current = "▶" if area.id == self.session.question.area else " "
+            title = area.title if len(area.title) <= 18 else area.title[:17] + "…"
+            areas.add_option(Option(Content(f"{current}{mark} {title:<18} {done:>2}/{total}"), id=area.id))
+        if highlighted is not None:
+            areas.highlighted = highlighted
+
+    def _draw_evidence(self) -> None:
+        session, question = self.session, self.session.question
+        panel = self.query_one("#evidence", Static)
+        metrics = list(dict.fromkeys(rule.metric for rule in question.evidence))
+        if not metrics:
+            panel.display = False
+            return
+        panel.display = True
+        when = scanned_ago(session.scanned_at, self.app.clock())  # type: ignore[attr-defined]
+        if not session.metrics:
+            panel.update(Content(f"Git evidence: {when}. Run a scan (home screen, c) to see it here."))
+            return
+        known = [describe_metric(m, session.metrics[m]) for m in metrics if m in session.metrics]
+        text = "Git evidence: " + (", ".join(known) if known else "not measured by the last scan") + f" · {when}"
+        warnings = session.contradiction_for(question.id)
+        if warnings:
+            text += "".join(f"\n⚠ The evidence disagrees with this answer: {w.message}" for w in warnings)
+        panel.update(Content(text))
+        panel.set_class(bool(warnings), "contradicted")
+
+    # -- saving, with a retry when another process holds the lock -------------------------------------------
+
+    def _save(self, write: object, then: object = None) -> None:
+        """Run ``write`` (a store write); on a locked database offer a retry instead of crashing."""
+        try:
+            write()  # type: ignore[operator]
+        except DatabaseLocked as error:
+
+            def retry(again: bool | None) -> None:
+                if again:
+                    self._save(write, then)
+
+            self.app.push_screen(RetryPrompt(str(error)), retry)
+            return
+        if then is not None:
+            then()  # type: ignore[operator]
+
+    # -- answering ----------------------------------------------------------------------------------------
+
+    def choose(self, option_id: str) -> None:
+        answer = self.session.answer_for(self.session.question.id)
+        if answer and answer.carried_over and answer.option_id == option_id:
+            self._save(self.session.confirm_carried_over, self.advance)
+        else:
+            self._save(lambda: self.session.choose(option_id), self.advance)
+
+    def advance(self) -> None:
+        """After an answer: the next question, or the review when this was the last one."""
+        if self.session.at_end:
+            self.refresh_question()
+            self.action_review()
+        else:
+            self.session.go_to(self.session.index + 1)
+            self.refresh_question()
+
+    @on(OptionList.OptionSelected, "#options")
+    def option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.choose(event.option.id)
+
+    @on(OptionList.OptionSelected, "#areas")
+    def area_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.session.jump_to_area(event.option.id)
+            self.refresh_question()
+            self.query_one("#options", OptionList).focus()
+
+    def action_choose_number(self, number: int) -> None:
+        options = self.session.question.all_options
+        if 1 <= number <= len(options):
+            self.choose(options[number - 1].id)
+
+    def action_back(self) -> None:
+        self.session.back()
+        self.refresh_question()
+
+    def action_skip(self) -> None:
+        if self.session.at_end:
+            self.action_review()
+            return
+        self.session.skip()
+        self.refresh_question()
+
+    def action_note(self) -> None:
+        answer = self.session.answer_for(self.session.question.id)
+        if answer is None:
+            self.notify("Answer the question first, then add a note.", severity="warning")
+            return
+
+        def save_note(text: str | None) -> None:
+            if text is not None:
+                self._save(lambda: self.session.set_note(text), self.refresh_question)
+
+        self.app.push_screen(
+            TextPrompt(f"Note on {self.session.question.id}", value=answer.note or "", placeholder="Why this answer?"),
+            save_note,
+        )
+
+    def action_toggle_help(self) -> None:
+        self.show_help = not self.show_help
+        self.query_one("#help", Static).display = self.show_help
+
+    def action_focus_areas(self) -> None:
+        areas = self.query_one("#areas", OptionList)
+        if areas.has_focus:
+            self.query_one("#options", OptionList).focus()
+        else:
+            areas.focus()
+
+    def question_commands(self) -> list[tuple[str, object, str]]:
+        """Every question as a command-palette entry (Ctrl+P)."""
+        commands = []
+        for question in self.session.bank.questions:
+            mark = "✓" if self.session.is_answered(question.id) else " "
+            commands.append((f"{mark} {question.id}: {question.text}", self._jumper(question.id), question.area))
+        return commands
+
+    def _jumper(self, question_id: str) -> object:
+        def jump() -> None:
+            self.session.jump_to_question(question_id)
+            self.refresh_question()
+            self.query_one("#options", OptionList).focus()
+
+        return jump
+
+    def action_review(self) -> None:
+        from scorecard.tui.review import ReviewScreen
+
+        def after_review(question_id: str | None) -> None:
+            if question_id:
+                self.session.jump_to_question(question_id)
+            self.refresh_question()
+
+        self.app.push_screen(ReviewScreen(self.session), after_review)
+
+    def action_quit_survey(self) -> None:
+        # Every answer is already stored; leaving is all that is left to do.
+        self.app.leave_survey()  # type: ignore[attr-defined]

@@ -1,0 +1,75 @@
+"""Named SVG snapshots of each screen at 80x24 and 120x40 (pytest-textual-snapshot; `--snapshot-update`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from scorecard.store import AnswerInput, Store
+from scorecard.tui import make_app
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+SIZES = [(80, 24), (120, 40)]
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def evidence(_store: Store, _team: str) -> tuple[dict[str, float], str]:
+    return {"flags.alive": 14, "flags.stale": 9, "flags.median_age_days": 240}, "2026-11-23T12:00:00+00:00"
+
+
+def seeded_app(team: str | None = None):
+    store = Store.memory(clock=clock)
+    store.import_answers(
+        "ranking",
+        "2026Q3",
+        "sculley2015",
+        1,
+        [AnswerInput("entanglement-1", "automated-checks", 1.0), AnswerInput("dead-code-1", "periodic", 0.67)],
+        complete=True,
+    )
+    store.ensure_team("search")
+    return make_app(store=store, team=team, quarter="2026Q4", clock=clock, evidence=evidence)
+
+
+class TestHome:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_home(self, snap_compare, size):
+        assert snap_compare(seeded_app(), terminal_size=size)
+
+    def test_welcome_on_an_empty_database(self, snap_compare):
+        assert snap_compare(make_app(store=Store.memory(clock=clock), quarter="2026Q4", clock=clock))
+
+
+class TestSurvey:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_question_with_help_and_evidence(self, snap_compare, size):
+        async def open_dead_code_question(pilot):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"dead-code-1")
+            await pilot.pause(0.3)
+            await pilot.press("enter", "question_mark")
+            await pilot.pause()
+
+        assert snap_compare(seeded_app(team="ranking"), terminal_size=size, run_before=open_dead_code_question)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_review(self, snap_compare, size):
+        assert snap_compare(seeded_app(team="ranking"), terminal_size=size, press=["2", "3", "r"])
+
+
+class TestResults:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_results(self, snap_compare, size):
+        async def answer_everything(pilot):
+            for index in range(49):
+                await pilot.press("3" if index % 3 else "2")
+            await pilot.pause()
+            await pilot.press("c")
+            await pilot.pause()
+
+        assert snap_compare(seeded_app(team="ranking"), terminal_size=size, run_before=answer_everything)
