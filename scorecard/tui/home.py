@@ -16,7 +16,7 @@ from scorecard.tui.dialogs import TextPrompt
 
 WELCOME = (
     "Welcome to scorecard.\n\n"
-    "Once a quarter your team answers questions about the hidden technical debt of its ML system\n"
+    "Once a quarter your team answers questions about the hidden technical debt of its ML system "
     "(Sculley et al., 2015), beside evidence mined from its git history.\n\n"
     "Start here: press a to add your team, then Enter to start this quarter's survey."
 )
