@@ -289,7 +289,9 @@ class _Checker:
         levels = self.levels(data.get("levels"))
         areas = self.areas(data.get("areas"))
         questions = self.questions(data.get("questions"), {a.id for a in areas}, known_topics)
-        raw_questions = data.get("questions") if isinstance(data.get("questions"), list) else []
+        raw_questions = data.get("questions")
+        if not isinstance(raw_questions, list):
+            raw_questions = []
         declared = {q.get("area") for q in raw_questions if isinstance(q, dict)}
         for area in areas:
             if area.id not in declared:
@@ -389,7 +391,7 @@ class _Checker:
                 questions.append(question)
         return questions
 
-    def question(self, item: _LineDict, qid: str, area_ids: set[str], topics: dict[str, Topic]) -> Question | None:
+    def question(self, item: dict[str, Any], qid: str, area_ids: set[str], topics: dict[str, Topic]) -> Question | None:
         before = len(self.problems)
         self.duplicates(item, qid)
         area = _text(item.get("area"))
@@ -422,7 +424,7 @@ class _Checker:
             evidence=tuple(evidence),
         )
 
-    def options(self, item: _LineDict, qid: str) -> list[Option]:
+    def options(self, item: dict[str, Any], qid: str) -> list[Option]:
         raw = item.get("options")
         if not isinstance(raw, list) or not raw:
             self.problem("needs a list of options", item, qid)
@@ -453,7 +455,7 @@ class _Checker:
             options.append(Option(oid, _text(option.get("label")), float(points)))
         return options
 
-    def evidence(self, item: _LineDict, qid: str, option_ids: set[str]) -> list[EvidenceRule]:
+    def evidence(self, item: dict[str, Any], qid: str, option_ids: set[str]) -> list[EvidenceRule]:
         raw = item.get("evidence", [])
         if not isinstance(raw, list):
             self.problem("evidence must be a list of rules", item, qid)
@@ -485,7 +487,7 @@ class _Checker:
                 if oid not in option_ids and oid not in UNIVERSAL_IDS:
                     self.problem(f"evidence rule contradicts unknown option {oid!r}", rule, qid)
                     ok = False
-            if ok:
+            if ok and isinstance(threshold, int | float):
                 message = _text(rule.get("message")) or f"{metric} {op} {threshold}"
                 rules.append(EvidenceRule(metric, str(op), float(threshold), tuple(contradicts), message))
         return rules
