@@ -344,6 +344,120 @@ def teams(db_path: Path | None, as_json: bool) -> None:
         click.echo(f"{row['team']:<24} {row['quarter'] or '-':<8} {row['bank'] or '-':<16} {row['status'] or 'none'}")
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--team", required=True, help="The team that owns these repositories.")
+@click.option("--subdir", help="Scan only this directory of each repository (a team in a monorepo).")
+@click.option(
+    "--jobs", type=click.IntRange(1, 256), help="Repositories scanned in parallel processes (default: CPU count)."
+)
+@click.option(
+    "--flags",
+    "flags_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Extra flag patterns and settings: TOML, or YAML for .yaml/.yml (see scorecard.patterns).",
+)
+@click.option(
+    "--exclude-path", "exclude_paths", multiple=True, metavar="GLOB", help="Skip paths (vendored, generated)."
+)
+@click.option("--exclude-author", "exclude_authors", multiple=True, metavar="REGEX", help="Skip authors (bots).")
+@click.option("--exclude-commit", "exclude_commits", multiple=True, metavar="SHA", help="Skip commits (reformats).")
+@click.option("--full", is_flag=True, help="Read the whole history again instead of only new commits.")
+@db_option
+@json_option
+def scan(
+    paths: tuple[Path, ...],
+    team: str,
+    subdir: str | None,
+    jobs: int | None,
+    flags_file: Path | None,
+    exclude_paths: tuple[str, ...],
+    exclude_authors: tuple[str, ...],
+    exclude_commits: tuple[str, ...],
+    full: bool,
+    db_path: Path | None,
+    as_json: bool,
+) -> None:
+    """Mine the git history of each repository PATH into the store (a rescan reads only new commits).
+
+    With --json: one JSON document for one PATH, a list for several.
+    """
+    from scorecard.scan import ScanOptions, load_flags_file, scan_repositories
+
+    options = ScanOptions(
+        team=team,
+        subdir=subdir,
+        flags_config=load_flags_file(flags_file) if flags_file else None,
+        exclude_paths=exclude_paths,
+        exclude_authors=exclude_authors,
+        exclude_commits=exclude_commits,
+        full=full,
+    )
+    show_progress = not as_json and sys.stderr.isatty()
+    with open_store(db_path) as store:
+        summaries = scan_repositories(
+            store,
+            list(paths),
+            options,
+            jobs=jobs,
+            progress=(lambda message: click.echo(message, err=True)) if show_progress else None,
+        )
+    for summary in summaries:
+        for warning in summary["warnings"]:
+            click.echo(f"Warning: {warning}", err=True)
+    if as_json:
+        echo_json(summaries[0] if len(summaries) == 1 else summaries)
+        return
+    for s in summaries:
+        m = s["metrics"]
+        ratio = "-" if s["config_to_code_ratio"] is None else f"{s['config_to_code_ratio']:.2f}"
+        click.echo(f"{s['repo']} @ {s['head'][:12]} ({s['scan']['mode']} scan, {s['elapsed_s']:.1f}s)")
+        click.echo(
+            f"  {s['commits']} commits, churn +{s['churn']['added']} -{s['churn']['deleted']}, "
+            f"{int(m['lines.code'])} code / {int(m['lines.config'])} config / {int(m['lines.test'])} test lines "
+            f"(config:code {ratio})"
+        )
+        click.echo(
+            f"  {s['flags']['alive']} flags alive ({s['flags']['stale']} stale), "
+            f"{s['debt_comments']['alive']} debt comments, {s['coupling']['strong_pairs']} strongly coupled pairs, "
+            f"bus factor {s['ownership']['bus_factor']}"
+        )
+
+
+@main.command()
+@click.option("--team", help="One team's report.")
+@click.option("--all", "all_teams", is_flag=True, help="Every team: an org overview, then a page per team.")
+@click.option("--demo", is_flag=True, help="A sample organisation, built in a temporary database (--db unused).")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="The HTML file to write.")
+@click.option(
+    "--quarters",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 40),
+    help="How many quarters back from the latest surveyed one.",
+)
+@db_option
+def report(team: str | None, all_teams: bool, demo: bool, output: Path, quarters: int, db_path: Path | None) -> None:
+    """Write a self-contained HTML trend report (one file, works offline, prints a page per team)."""
+    from scorecard import report as reports
+
+    given = [name for name, on in (("--team", team is not None), ("--all", all_teams), ("--demo", demo)) if on]
+    if len(given) != 1:
+        raise reports.ReportError(
+            "choose one of --team T, --all or --demo" + (f", not {' and '.join(given)}" if given else "")
+        )
+    reports.check_writable(output)  # before any work: a wrong path fails in a moment, not after the report
+    if demo:
+        from scorecard.demo import demo_report
+
+        data = demo_report(quarters)
+    else:
+        with open_store(db_path) as store:
+            data = reports.collect_report(store, team, quarters)
+    reports.write_report(reports.render_report(data), output)
+    click.echo(f"Wrote {output}: {len(data.teams)} team(s), {data.quarters[0]} to {data.quarters[-1]}", err=True)
+
+
 @main.group(cls=ScorecardGroup)
 def answers() -> None:
     """Answers files: the YAML format `survey --answers` reads."""

@@ -1,0 +1,486 @@
+"""Scanning repositories: mine git history, compute the evidence, write it to the store.
+
+One repository: :func:`scan_repository` (mining and metrics, no writes) then :meth:`Store.save_scan` (one
+transaction). Several: :func:`scan_repositories` mines them in parallel processes (``--jobs``) and writes
+each result from the calling process, so the database has one writer.
+
+A rescan reads only the commits since the last scanned HEAD (``last..HEAD``). It falls back to a full scan
+when the stored history cannot be extended: HEAD was rewritten (the last head is no longer an ancestor), the
+mailmap changed (stored author names are stale), or the flag patterns changed (cached blob evidence is stale).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+import tomllib
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scorecard import metrics, mining, patterns
+from scorecard.errors import ScorecardError
+from scorecard.filekinds import suffix_of
+from scorecard.store import RepoScanState, ScanWrite, Store
+
+Progress = Callable[[str], None]
+BATCH_ROWS = 50_000
+# The order of the store's commits table (after repo_id).
+STORED_COMMIT_COLUMNS = (
+    "sha",
+    "first_parent",
+    "parent_count",
+    "committed_at",
+    "quarter",
+    "author_name",
+    "author_email",
+)
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """What the user asked for, shared by every repository of one ``scorecard scan``."""
+
+    team: str
+    subdir: str | None = None
+    flags_config: patterns.EvidenceConfig | None = None  # from --flags FILE
+    exclude_paths: tuple[str, ...] = ()
+    exclude_authors: tuple[str, ...] = ()
+    exclude_commits: tuple[str, ...] = ()
+    full: bool = False  # ignore the previous scan and read the whole history
+    now: datetime | None = None  # the scan time (tests pin it); default: the moment the scan starts
+
+
+@dataclass
+class RepoScan:
+    """A finished scan of one repository: what to write, and the JSON summary to print."""
+
+    write: ScanWrite
+    summary: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_flags_file(path: str | os.PathLike[str]) -> patterns.EvidenceConfig:
+    """Read a ``--flags FILE`` (TOML, or YAML for ``.yaml``/``.yml``); see :mod:`scorecard.patterns`."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScorecardError(f"cannot read flags file {file}: {getattr(error, 'strerror', None) or error}") from None
+    config = patterns.parse_config_text(text, str(file), yaml_format=file.suffix.lower() in (".yaml", ".yml"))
+    return config or patterns.EvidenceConfig(flag_patterns=())
+
+
+def _effective_config(options: ScanOptions, repo_config: patterns.EvidenceConfig | None) -> patterns.EvidenceConfig:
+    for sha in options.exclude_commits:
+        if not re.fullmatch(r"[0-9a-fA-F]{4,40}", sha):
+            raise ScorecardError(f"--exclude-commit {sha!r} is not a commit id (4 to 40 hex digits)")
+    for regex in options.exclude_authors:
+        try:
+            re.compile(regex)
+        except re.error as error:
+            raise ScorecardError(f"--exclude-author {regex!r}: {error}") from None
+    cli = patterns.EvidenceConfig(
+        flag_patterns=(),
+        exclude_paths=options.exclude_paths,
+        exclude_authors=options.exclude_authors,
+        exclude_commits=tuple(sha.lower() for sha in options.exclude_commits),
+    )
+    return patterns.EvidenceConfig().merged(repo_config).merged(options.flags_config).merged(cli)
+
+
+def _repo_config(
+    info: mining.RepoInfo, reader: mining.BlobReader, warnings: list[str]
+) -> patterns.EvidenceConfig | None:
+    # The scanned repository's own [tool.scorecard] table, read from the HEAD blob: never executed.
+    # A team in a monorepo may keep its own pyproject in its directory; else the repository's is used.
+    for where in ([f"{info.subdir}/pyproject.toml"] if info.subdir else []) + ["pyproject.toml"]:
+        data = reader.read(f"{info.head}:{where}")
+        if data is None:
+            continue
+        text = data.decode("utf-8", "replace")
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            # Not ours to judge: a broken pyproject only means no [tool.scorecard] settings.
+            warnings.append(f"{info.name}: {where} at HEAD is not valid TOML; its [tool.scorecard] is ignored")
+            return None
+        return patterns.parse_config_text(text, f"{info.path.name}/{where}")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Mining into frames
+
+
+class _Mining:
+    """The passes over one repository's history: the main stream now, the ``-G`` keyword pass beside it.
+
+    Both are git processes, so the two cores of a laptop each get one; while the slower ``-G`` pass
+    finishes, the caller computes everything that does not depend on it (lines, churn, coupling).
+    """
+
+    def __init__(self, info: mining.RepoInfo, config: patterns.EvidenceConfig, since: str | None):
+        self.info = info
+        self.since = since
+        self._hits: set[tuple[str, str]] = set()
+        self._failure: list[BaseException] = []
+        self._group = mining.ProcessGroup()
+        regex, suffixes = config.keyword_regex(), config.scanned_suffixes()
+
+        def find_hits() -> None:
+            try:
+                self._hits.update(mining.keyword_hits(info, regex, suffixes, since, group=self._group))
+            except BaseException as error:  # re-raised in the caller's thread
+                self._failure.append(error)
+
+        self._thread = threading.Thread(target=find_hits, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Ctrl-C or an error: the -G pass must not outlive the scan."""
+        self._group.kill_all()
+
+    def stream(self) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+        """New commits and file changes (frames in the store's column order) and HEAD's first-parent chain."""
+        commit_parts: list[pd.DataFrame] = []
+        change_parts: list[pd.DataFrame] = []
+        commit_rows: list[tuple[Any, ...]] = []
+        change_rows: list[tuple[Any, ...]] = []
+        for commit in mining.stream_history(self.info, self.since):
+            commit_rows.append(
+                (
+                    commit.sha,
+                    commit.parents[0] if commit.parents else None,
+                    len(commit.parents),
+                    commit.committed_at,
+                    commit.author_name,
+                    commit.author_email,
+                )
+            )
+            for change in commit.changes:
+                change_rows.append(
+                    (
+                        commit.sha,
+                        change.path,
+                        change.old_path,
+                        change.status,
+                        change.added,
+                        change.deleted,
+                        change.blob,
+                        None,
+                        None,
+                    )
+                )
+            if len(change_rows) >= BATCH_ROWS:
+                # Frames hold the history far more compactly than tuples of Python objects.
+                change_parts.append(metrics.changes_frame(change_rows))
+                commit_parts.append(metrics.commits_frame(commit_rows))
+                change_rows, commit_rows = [], []
+        change_parts.append(metrics.changes_frame(change_rows))
+        commit_parts.append(metrics.commits_frame(commit_rows))
+        chain = mining.first_parent_chain(self.info)
+        return pd.concat(commit_parts, ignore_index=True), pd.concat(change_parts, ignore_index=True), chain
+
+    def mark_keyword_hits(self, changes: pd.DataFrame, new_commits: set[str], chain: list[str]) -> None:
+        """Wait for the -G pass and set ``keyword_hit`` on the new commits' changes (1, 0, or NaN)."""
+        self._thread.join()
+        if self._failure:
+            raise self._failure[0]
+        new = changes["sha"].isin(new_commits).to_numpy()
+        if not new.any():
+            return
+        rows = changes[new]
+        keys = pd.Series(list(zip(rows["sha"], rows["path"], strict=True)), dtype=object)
+        old_keys = pd.Series(list(zip(rows["sha"], rows["old_path"], strict=True)), dtype=object)
+        hit = (keys.isin(self._hits) | old_keys.isin(self._hits)).astype("float64").to_numpy()
+        # Commits off the chain were not read by the -G pass: unknown (NaN, stored NULL), so evaluated
+        # should they ever join a chain (HEAD moved to another branch).
+        examined = rows["sha"].isin(set(chain)).to_numpy()
+        changes.loc[new, "keyword_hit"] = np.where(examined, hit, np.nan)
+
+
+def _fill_binary_lines(info: mining.RepoInfo, changes: pd.DataFrame, reader: mining.BlobReader) -> None:
+    """For changes git calls binary, count the new blob's lines if it is text after all (binary -> text).
+
+    A file is binary to git by its contents (a NUL byte near the start) or by ``.gitattributes``
+    (``-diff``, ``binary``): both are checked so that lines at HEAD equal ``git diff --numstat``.
+    """
+    binary = changes["added"].isna() & changes["blob"].notna()
+    if not binary.any():
+        return
+    counted = {blob: reader.text_lines(blob) for blob in pd.unique(changes.loc[binary, "blob"])}
+    text_rows = binary & changes["blob"].map(lambda blob: counted.get(blob) is not None)
+    forced = mining.binary_by_attributes(info, changes.loc[text_rows, "path"])
+    keep = text_rows & ~changes["path"].isin(forced)
+    changes.loc[keep, "blob_lines"] = changes.loc[keep, "blob"].map(counted).astype("float64")
+
+
+def _columns(frame: pd.DataFrame, names: Sequence[str]) -> list[list[Any]]:
+    return [frame[name].to_numpy(dtype=object).tolist() for name in names]
+
+
+def _replay_evidence(
+    history: metrics.History,
+    config: patterns.EvidenceConfig,
+    reader: mining.BlobReader,
+    cached: dict[tuple[str, str], str],
+) -> tuple[patterns.ReplayResult, list[tuple[str, str, str, str]]]:
+    """Flags and debt comments along the chain; blob evidence comes from the cache or one cat-file process.
+
+    Blobs of the changes git's ``-G`` flagged are read in one pipelined batch first; the rest (later
+    changes to files that hold a flag keyword) on demand.
+    """
+    evaluator = patterns.Evaluator(config)
+    chain = history.chain_changes
+    relevant = {path for path in pd.unique(chain["path"]) if evaluator.relevant(path)}
+    relevant |= {path for path in pd.unique(chain["old_path"].dropna()) if evaluator.relevant(path)}
+    chain = chain[chain["path"].isin(relevant) | chain["old_path"].isin(relevant)]
+    fingerprint = config.fingerprint()
+    known: dict[tuple[str, str], patterns.BlobEvidence | None] = {}
+    new_cache: list[tuple[str, str, str, str]] = []
+
+    def remember(key: tuple[str, str], found: patterns.BlobEvidence | None) -> None:
+        known[key] = found
+        new_cache.append((key[0], key[1], fingerprint, found.to_json() if found is not None else ""))
+
+    def evidence_of(blob: str, path: str) -> patterns.BlobEvidence | None:
+        key = (blob, suffix_of(path))
+        if key not in known:
+            stored = cached.get(key)
+            if stored is not None:
+                known[key] = patterns.BlobEvidence.from_json(stored) if stored else None
+            else:
+                remember(key, evaluator.evaluate(reader.read(blob), path))
+        return known[key]
+
+    sha, when, path, old_path, status, blob, hit, added = _columns(
+        chain, ("sha", "committed_at", "path", "old_path", "status", "blob", "keyword_hit", "added")
+    )
+    # -G skips binary diffs, and unknown (NaN) means the -G pass did not read the commit: evaluate both.
+    evaluate = [h != 0 or a != a for h, a in zip(hit, added, strict=True)]
+    wanted: dict[tuple[str, str], str] = {}
+    for blob_id, file, must in zip(blob, path, evaluate, strict=True):
+        if must and isinstance(blob_id, str):
+            key = (blob_id, suffix_of(file))
+            if key not in cached and key not in wanted:
+                wanted[key] = file
+    by_blob: dict[str, list[tuple[str, str]]] = {}
+    for key, file in wanted.items():
+        by_blob.setdefault(key[0], []).append((key[1], file))
+    for blob_id, data in reader.read_many(list(by_blob)):
+        for suffix, file in by_blob[blob_id]:
+            remember((blob_id, suffix), evaluator.evaluate(data, file))
+    changes = (
+        patterns.ChainChange(
+            c_sha,
+            int(c_when),
+            c_path,
+            c_old if isinstance(c_old, str) else None,
+            c_status,
+            c_blob if isinstance(c_blob, str) else None,
+            c_eval,
+        )
+        for c_sha, c_when, c_path, c_old, c_status, c_blob, c_eval in zip(
+            sha, when, path, old_path, status, blob, evaluate, strict=True
+        )
+    )
+    return patterns.replay(changes, evidence_of), new_cache
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One repository
+
+
+def _rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """Rows for the store: NaN becomes NULL, float counts become integers."""
+    columns = []
+    for name in frame.columns:
+        values = frame[name].to_numpy(dtype=object).tolist()
+        if frame[name].dtype.kind == "f":
+            values = [None if v != v else int(v) for v in values]
+        elif frame[name].dtype.kind == "O" or str(frame[name].dtype) in ("str", "string"):
+            values = [v if isinstance(v, str) else None for v in values]
+        columns.append(values)
+    return list(zip(*columns, strict=True))
+
+
+def scan_repository(
+    path: str | os.PathLike[str],
+    options: ScanOptions,
+    previous: RepoScanState | None,
+    stored: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], dict[tuple[str, str], str]] | None,
+    progress: Progress | None = None,
+) -> RepoScan:
+    """Mine one repository and compute its evidence; nothing is written (see :meth:`Store.save_scan`).
+
+    ``previous`` is the last scan's state and ``stored`` its history (commits, file changes, blob-evidence
+    cache) when an incremental rescan is possible; pass None for both to read everything.
+    """
+    started = time.perf_counter()
+    now = options.now or datetime.now(UTC)
+    say = progress or (lambda message: None)
+    info = mining.open_repository(path, options.subdir)
+    warnings = info.warnings
+    with mining.BlobReader(info) as reader:
+        config = _effective_config(options, _repo_config(info, reader, warnings))
+        mailmap = mining.mailmap_fingerprint(info, reader)
+        mode, since = "full", None
+        reason = "first scan"
+        if previous is not None and previous.head and stored is not None and not options.full:
+            if previous.mailmap_fingerprint != mailmap:
+                reason = "the mailmap changed"
+            elif previous.patterns_fingerprint != config.fingerprint():
+                reason = "the flag patterns changed"
+            elif not mining.is_ancestor(info, previous.head):
+                reason = f"history was rewritten ({previous.head[:12]} is no longer an ancestor of HEAD)"
+            else:
+                mode, since, reason = "incremental", previous.head, f"new commits since {previous.head[:12]}"
+        say(f"{info.name}: {mode} scan ({reason})")
+        passes = _Mining(info, config, since)
+        try:
+            commits, changes, chain = passes.stream()
+            _fill_binary_lines(info, changes, reader)
+            say(f"{info.name}: {len(commits)} new commits read")
+            cached: dict[tuple[str, str], str] = {}
+            if mode == "incremental" and stored is not None:
+                old_commits, old_changes, cached = stored
+                all_commits = pd.concat([metrics.commits_frame(old_commits), commits], ignore_index=True)
+                all_changes = pd.concat([metrics.changes_frame(old_changes), changes], ignore_index=True)
+            else:
+                all_commits, all_changes = commits, changes
+            history = metrics.History(all_commits, all_changes, chain)
+            state_and_activity = metrics.precompute(history, config)  # while the -G pass finishes
+            passes.mark_keyword_hits(all_changes, set(commits["sha"]), chain)
+            history.changes_updated()
+        except BaseException:
+            passes.stop()
+            raise
+        changes = all_changes.iloc[len(all_changes) - len(changes) :]
+        replayed, new_cache = _replay_evidence(history, config, reader, dict(cached))
+    evidence = metrics.compute_evidence(history, replayed, config, now, state_and_activity)
+    elapsed = time.perf_counter() - started
+    summary = {
+        "repo": info.name,
+        "path": str(info.path),
+        "subdir": info.subdir,
+        "head": info.head,
+        "detached_head": info.detached,
+        "bare": info.bare,
+        "shallow": info.shallow,
+        "scan": {
+            "mode": mode,
+            "reason": reason,
+            "commits_read": len(commits),
+            "blobs_evaluated": replayed.blobs_evaluated,
+            "scanned_at": now.isoformat(),
+        },
+        **evidence.summary,
+        "metrics": evidence.metrics,
+        "warnings": warnings,
+        "elapsed_s": round(elapsed, 3),
+    }
+    flags = evidence.flags
+    flag_rows = [
+        (
+            row.pattern,
+            row.name,
+            row.path,
+            row.introduced_commit,
+            metrics._iso(row.introduced_at),
+            row.removed_commit if isinstance(row.removed_commit, str) else None,
+            metrics._iso(row.removed_at),
+            int(row.alive),
+            None if pd.isna(row.age_days) else float(row.age_days),
+            int(row.stale),
+        )
+        for row in flags.itertuples(index=False)
+    ]
+    write = ScanWrite(
+        team=options.team,
+        path=str(info.path),
+        subdir=info.subdir,
+        name=info.name,
+        head=info.head,
+        mode=mode,
+        scanned_at=now.astimezone(UTC).isoformat(timespec="seconds"),
+        elapsed_s=round(elapsed, 3),
+        commits_read=len(commits),
+        warnings=warnings,
+        patterns_fingerprint=config.fingerprint(),
+        settings_fingerprint=config.exclusion_fingerprint(),
+        mailmap_fingerprint=mailmap,
+        summary=json.dumps(summary, ensure_ascii=False),
+        commits=(_rows(commits[list(STORED_COMMIT_COLUMNS)])),
+        file_changes=(_rows(changes[list(metrics.CHANGE_COLUMNS)])),
+        blob_evidence=new_cache,
+        flags=flag_rows,
+        lines=(_rows(evidence.lines[["kind", "ext", "files", "binary_files", "lines"]])),
+        metrics={**evidence.metrics, **evidence.components},
+        quarter_metrics=evidence.quarter_metrics,
+    )
+    return RepoScan(write, summary, warnings)
+
+
+def _stored_history(store: Store, state: RepoScanState | None, options: ScanOptions, path: str) -> Any:
+    if state is None or state.head is None or options.full:
+        return None
+    return (
+        store.load_commits(state.repo_id),
+        store.load_file_changes(state.repo_id),
+        store.load_blob_evidence(state.repo_id, state.patterns_fingerprint or ""),
+    )
+
+
+def _scan_in_worker(db_path: str, path: str, options: ScanOptions) -> RepoScan:
+    # A worker process only reads the database (WAL lets it while the parent writes).
+    with Store.open(db_path, migrate=False) as store:
+        resolved = str(Path(path).expanduser().resolve())
+        state = store.last_scan_state(options.team, resolved, mining.normalize_subdir(options.subdir))
+        stored = _stored_history(store, state, options, resolved)
+    return scan_repository(path, options, state, stored)
+
+
+def scan_repositories(
+    store: Store,
+    paths: Sequence[str | os.PathLike[str]],
+    options: ScanOptions,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Scan every path for ``options.team`` and store each result; returns the JSON summaries in order.
+
+    Every path is validated first, so a bad one fails the command before anything is written. With more
+    than one repository and ``jobs`` > 1 the repositories are mined in parallel processes.
+    """
+    for path in paths:
+        mining.open_repository(path, options.subdir)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    say = progress or (lambda message: None)
+    summaries: list[dict[str, Any]] = []
+    if len(paths) == 1 or jobs == 1 or store.path is None:
+        for path in paths:
+            resolved = str(Path(path).expanduser().resolve())
+            state = store.last_scan_state(options.team, resolved, mining.normalize_subdir(options.subdir))
+            result = scan_repository(path, options, state, _stored_history(store, state, options, resolved), say)
+            store.save_scan(result.write)
+            summaries.append(result.summary)
+            say(f"{result.summary['repo']}: stored in {result.summary['elapsed_s']:.1f}s")
+        return summaries
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        futures = [pool.submit(_scan_in_worker, str(store.path), str(path), options) for path in paths]
+        for future in futures:
+            result = future.result()
+            store.save_scan(result.write)
+            summaries.append(result.summary)
+            say(f"{result.summary['repo']}: stored in {result.summary['elapsed_s']:.1f}s")
+    return summaries

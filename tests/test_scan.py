@@ -1,0 +1,263 @@
+"""Scanning end to end: incremental rescans, rewritten history, interruption, parallel repos, the CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from scorecard.cli import main
+from scorecard.scan import ScanOptions, scan_repositories, scan_repository
+from scorecard.store import Store
+from tests.gitrepo import RepoBuilder, run_git, scan_summary
+
+NOW = datetime(2024, 7, 1, tzinfo=UTC)
+ARGPARSE = 'parser.add_argument(\n    "--{name}",\n    action="store_true",\n)\n'
+
+
+def build_history(repo: RepoBuilder) -> None:
+    repo.commit(
+        {"src/train.py": ARGPARSE.format(name="fast") + "# TODO one\n", "conf.yaml": "use_x: true\n"}, when="2024-01-05"
+    )
+    base = repo.commit({"src/model.py": "".join(f"m{i}\n" for i in range(12))}, when="2024-02-01")
+    repo.commit({"src/extra.py": "# FIXME side\n"}, branch="side", parent=base, when="2024-02-10")
+    repo.commit({"src/model.py": "".join(f"m{i}\n" for i in range(13))}, when="2024-02-11")
+    repo.commit({"src/extra.py": "# FIXME side\n"}, merge=repo.heads["side"], when="2024-02-12")
+
+
+def extend_history(repo: RepoBuilder) -> None:
+    repo.commit({"src/train.py": ARGPARSE.format(name="faster") + "# TODO one\n"}, when="2024-04-02")
+    repo.commit(renames={"src/model.py": "configs/model.py"}, when="2024-04-03")
+    repo.commit({"conf.yaml": None, "tests/test_m.py": "# todo test\n"}, when="2024-05-03")
+
+
+def comparable(summary: dict) -> dict:
+    return {key: value for key, value in summary.items() if key not in ("scan", "elapsed_s")}
+
+
+def test_incremental_rescan_equals_a_full_scan(tmp_path: Path):
+    repo = RepoBuilder(tmp_path / "r")
+    build_history(repo)
+    store = Store.open(tmp_path / "a.db")
+    first = scan_summary(repo.path, store=store)
+    assert first["scan"]["mode"] == "full" and first["scan"]["commits_read"] == 5
+    extend_history(repo)
+    again = scan_summary(repo.path, store=store)
+    assert again["scan"]["mode"] == "incremental" and again["scan"]["commits_read"] == 3
+    fresh = scan_summary(repo.path)
+    assert comparable(again) == comparable(fresh)
+    assert again["flags"]["by_pattern"] == {"argparse_switch": 1}
+    unchanged = scan_summary(repo.path, store=store)
+    assert unchanged["scan"]["commits_read"] == 0 and comparable(unchanged) == comparable(fresh)
+    counts = store.table_counts()
+    assert counts["commits"] == 8 and counts["scans"] == 3
+    store.close()
+
+
+def test_rewritten_history_is_rescanned_fully(tmp_path: Path):
+    repo = RepoBuilder(tmp_path / "r")
+    build_history(repo)
+    store = Store.open(tmp_path / "a.db")
+    scan_summary(repo.path, store=store)
+    run_git(repo.path, "reset", "-q", "--hard", "HEAD~1")
+    repo.heads["main"] = run_git(repo.path, "rev-parse", "HEAD").decode().strip()
+    repo.commit({"src/other.py": "x\n"}, when="2024-03-01")
+    rescanned = scan_summary(repo.path, store=store)
+    assert rescanned["scan"]["mode"] == "full" and "rewritten" in rescanned["scan"]["reason"]
+    assert comparable(rescanned) == comparable(scan_summary(repo.path))
+    assert store.table_counts()["commits"] == rescanned["commits"] + rescanned["merges"]
+    store.close()
+
+
+def test_an_interrupted_scan_leaves_the_previous_one_whole(tmp_path: Path):
+    repo = RepoBuilder(tmp_path / "r")
+    build_history(repo)
+    db = tmp_path / "a.db"
+    with Store.open(db) as store:
+        scan_summary(repo.path, store=store)
+    before = "\n".join(sqlite3.connect(db).iterdump())
+    extend_history(repo)
+
+    def interrupt_rows():
+        yield ("0" * 40, "x.py", None, "A", 1, 0, None, None, 0)
+        raise KeyboardInterrupt
+
+    with Store.open(db) as store:
+        state = store.last_scan_state("t", str(repo.path), None)
+        result = scan_repository(repo.path, ScanOptions(team="t", now=NOW), None, None)
+        with pytest.raises(KeyboardInterrupt):
+            store.save_scan(replace(result.write, file_changes=interrupt_rows()))
+        assert state is not None
+
+        # Ctrl-C while git is still streaming: nothing is written either.
+        def stop(message: str) -> None:
+            if "new commits read" in message:
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            scan_repositories(store, [repo.path], ScanOptions(team="t", now=NOW), progress=stop)
+    assert "\n".join(sqlite3.connect(db).iterdump()) == before
+
+
+def test_parallel_repositories_and_team_metrics(tmp_path: Path):
+    first, second = RepoBuilder(tmp_path / "one"), RepoBuilder(tmp_path / "two")
+    first.commit({"a.py": "1\n2\n3\n4\n", "c.yaml": "use_a: true\n"}, when="2024-04-01")
+    second.commit({"b.py": "1\n2\n3\n4\n5\n6\n", "d.yaml": "x: 1\ny: 2\nz: 3\n"}, when="2024-05-01")
+    with Store.open(tmp_path / "a.db") as store:
+        summaries = scan_repositories(store, [first.path, second.path], ScanOptions(team="t", now=NOW), jobs=2)
+        assert [s["repo"] for s in summaries] == ["one", "two"]
+        team = store.latest_team_evidence("t")
+        assert team is not None and team.repos == ["one", "two"]
+        metrics = store.latest_team_metrics("t")
+        assert (metrics["lines.code"], metrics["lines.config"]) == (10, 4)
+        assert metrics["config_to_code_ratio"] == pytest.approx(0.4)
+        assert metrics["commits.last_quarter"] == 2 and metrics["flags.alive"] == 1
+        assert metrics["ownership.bus_factor"] == 1 and metrics["languages.count"] == 1
+        quarters = store.team_quarter_metrics("t")
+        assert quarters["2024Q2"]["lines.code"] == 10 and quarters["2024Q2"]["config_to_code_ratio"] == 0.4
+        assert store.latest_team_metrics("nobody") == {}
+
+
+# -- the command line ----------------------------------------------------------------------------------------
+
+
+def run(*args: str) -> click.testing.Result:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_cli_scan_json_has_the_contract_keys(tmp_path: Path):
+    repo = RepoBuilder(tmp_path / "r")
+    build_history(repo)
+    db = tmp_path / "a.db"
+    result = run("scan", str(repo.path), "--team", "ml", "--json", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    for key in (
+        "repo",
+        "head",
+        "commits",
+        "churn",
+        "lines",
+        "config_to_code_ratio",
+        "flags",
+        "debt_comments",
+        "coupling",
+        "ownership",
+        "quarters",
+        "metrics",
+        "elapsed_s",
+    ):
+        assert key in document
+    assert set(document["churn"]) >= {"added", "deleted"}
+    assert set(document["lines"]) >= {"by_kind", "by_ext"}
+    assert set(document["flags"]) >= {"alive", "stale", "median_age_days", "by_pattern", "items"}
+    assert set(document["flags"]["items"][0]) == {
+        "pattern",
+        "name",
+        "file",
+        "introduced_commit",
+        "introduced_at",
+        "age_days",
+    }
+    assert set(document["quarters"][0]) >= {
+        "quarter",
+        "churn",
+        "lines_by_kind",
+        "config_to_code_ratio",
+        "flags_alive",
+        "debt_comments_alive",
+    }
+    from scorecard.evidence import METRIC_NAMES
+
+    assert set(document["metrics"]) == set(METRIC_NAMES)
+    text = run("scan", str(repo.path), "--team", "ml", "--db", str(db))
+    assert text.exit_code == 0 and "incremental scan" in text.output
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("missing", "does not exist"),
+        ("file", "is not a directory"),
+        ("plain", "is not a git repository"),
+        ("empty", "has no commits yet"),
+        ("subdir", "--subdir nowhere does not exist at HEAD"),
+        ("flags", "cannot parse"),
+    ],
+)
+def test_cli_bad_input_is_one_line_exit_1_and_the_store_is_unchanged(tmp_path: Path, setup: str, message: str):
+    good = RepoBuilder(tmp_path / "good")
+    good.commit({"a.py": "x\n"})
+    db = tmp_path / "a.db"
+    assert run("scan", str(good.path), "--team", "ml", "--db", str(db)).exit_code == 0
+    before = "\n".join(sqlite3.connect(db).iterdump())
+    target, extra = tmp_path / "target", []
+    if setup == "file":
+        target.write_text("x")
+    elif setup == "plain":
+        target.mkdir()
+    elif setup == "empty":
+        RepoBuilder(target)
+    elif setup == "subdir":
+        target, extra = good.path, ["--subdir", "nowhere"]
+    elif setup == "flags":
+        bad = tmp_path / "flags.toml"
+        bad.write_text("[[flags]\n")
+        target, extra = good.path, ["--flags", str(bad)]
+    result = run("scan", str(target), "--team", "ml", "--db", str(db), *extra)
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0]
+    assert "\n".join(sqlite3.connect(db).iterdump()) == before
+
+
+def test_cli_scan_of_a_shallow_clone_warns(tmp_path: Path):
+    repo = RepoBuilder(tmp_path / "r")
+    build_history(repo)
+    clone = tmp_path / "shallow"
+    run_git(tmp_path, "clone", "-q", "--depth", "2", f"file://{repo.path}", str(clone))
+    result = run("scan", str(clone), "--team", "ml", "--db", str(tmp_path / "a.db"))
+    assert result.exit_code == 0
+    assert "Warning: " in result.output and "shallow boundary" in result.output
+
+
+def test_every_command_has_help():
+    result = run("scan", "--help")
+    for option in (
+        "--team",
+        "--subdir",
+        "--jobs",
+        "--json",
+        "--flags",
+        "--exclude-path",
+        "--exclude-author",
+        "--exclude-commit",
+        "--full",
+        "--db",
+    ):
+        assert option in result.output
+
+
+def test_cli_scans_a_repo_named_like_an_option_with_awkward_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    repo = RepoBuilder(tmp_path / "-repo")
+    names = {"with space.py": "# TODO a\n", "tab\tname.py": "x\n", "new\nline.py": "y\n", "--output=x.py": "z\n"}
+    repo.commit({**names, b"latin-\xe9.py": "w\n"}, author=(b"Jos\xe9", "jose@example.com"))
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "a.db"
+    result = run("scan", "--team", "ml", "--db", str(db), "--json", "--", "-repo")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["repo"] == "-repo" and document["lines"]["by_ext"] == {".py": 5}
+    assert document["debt_comments"]["alive"] == 1
+    with sqlite3.connect(db) as conn:
+        paths = {row[0] for row in conn.execute("select path from file_changes")}
+        authors = {row[0] for row in conn.execute("select author_name from commits")}
+    assert paths == {*names, "latin-\\xe9.py"} and authors == {"José"}
