@@ -1,0 +1,509 @@
+"""Trends over quarters: tidy pandas frames of scores and metrics per team, with deltas and what changed.
+
+Pure: rows and frames in, frames out; no database, no plotting, no HTML. ``report.py`` reads the store and
+hands the rows here.
+
+Scores of past quarters are computed with the bank as it is now (only the current version of a bank is on
+disk), exactly as ``scorecard show --quarter Q`` computes them: an answer to a question the bank no longer has,
+or to an option it no longer offers, is left out. So a bank's new version never breaks a trend: areas are
+compared area by area, and :func:`bank_changes` says which questions came and went.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from scorecard.bank import NA, UNKNOWN, Bank, load_bank
+from scorecard.evidence import find_contradictions
+from scorecard.filekinds import kind_of
+from scorecard.quarters import normalize_quarter, previous_quarter
+from scorecard.scoring import Improvement, area_scores, overall_score, score_answers
+
+BankResolver = Callable[[str], Bank]
+
+# The columns of the store's trend rows (Store.SURVEY_ANSWER_COLUMNS): repeated here so this module needs no
+# store, and checked against it in the tests.
+ANSWER_COLUMNS = (
+    "team",
+    "quarter",
+    "bank_id",
+    "bank_version",
+    "status",
+    "survey_id",
+    "question_id",
+    "option_id",
+    "points",
+    "note",
+    "answered_at",
+    "carried_over",
+)
+SURVEY_COLUMNS = ["team", "quarter", "bank_id", "bank_version", "status", "survey_id"]
+AREA_SCORE_COLUMNS = [*SURVEY_COLUMNS, "area", "area_title", "score", "scale_max"]
+OVERALL_COLUMNS = [*SURVEY_COLUMNS, "overall", "level", "level_label", "scale_max"]
+METRIC_COLUMNS = ["team", "quarter", "metric", "value"]
+CHANGE_COLUMNS = [
+    "team",
+    "bank_id",
+    "quarter",
+    "previous_quarter",
+    "question_id",
+    "area",
+    "question_text",
+    "from_option",
+    "to_option",
+    "from_label",
+    "to_label",
+    "from_points",
+    "to_points",
+    "points_change",
+    "note",
+]
+UNKNOWN_COLUMNS = ["team", "bank_id", "quarter", "question_id", "area", "question_text", "quarters_unknown", "since"]
+BANK_CHANGE_COLUMNS = [
+    "team",
+    "bank_id",
+    "quarter",
+    "previous_quarter",
+    "from_version",
+    "to_version",
+    "added",
+    "removed",
+]
+CONTRADICTION_COLUMNS = [
+    "team",
+    "bank_id",
+    "quarter",
+    "question_id",
+    "area",
+    "question_text",
+    "option_id",
+    "option_label",
+    "metric",
+    "value",
+    "rule",
+    "message",
+]
+HOTSPOT_COLUMNS = ["team", "path", "churn", "coupling", "partner", "hotspot"]
+
+
+def _empty(columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+
+
+def scale_max(bank: Bank, area_id: str | None = None) -> float:
+    """The best score possible: 100 under ``mean``; under ``min_section_sum`` an area's question count
+    (one point each), and for the overall score the smallest area's."""
+    if bank.aggregation != "min_section_sum":
+        return 100.0
+    if area_id is not None:
+        return float(len(bank.questions_in(area_id)))
+    return float(min(len(bank.questions_in(area.id)) for area in bank.areas))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Answers and surveys
+
+
+def answers_frame(rows: Iterable[Sequence[object]]) -> pd.DataFrame:
+    """The store's trend rows as a frame (one row per answer; a survey without answers has one empty row)."""
+    frame = pd.DataFrame.from_records(list(rows), columns=list(ANSWER_COLUMNS))
+    frame["bank_version"] = frame["bank_version"].astype("int64")
+    frame["survey_id"] = frame["survey_id"].astype("int64")
+    frame["points"] = pd.to_numeric(frame["points"], errors="coerce").astype("float64")
+    frame["carried_over"] = frame["carried_over"].fillna(0).astype(bool)
+    return frame
+
+
+def surveys_frame(answers: pd.DataFrame) -> pd.DataFrame:
+    """One row per survey, in team, bank and quarter order."""
+    surveys = answers[SURVEY_COLUMNS].drop_duplicates("survey_id")
+    return surveys.sort_values(["team", "bank_id", "quarter"]).reset_index(drop=True)
+
+
+def counted(answers: pd.DataFrame) -> pd.DataFrame:
+    """The answers that count: given (not an empty survey's placeholder) and not carried over unconfirmed."""
+    return answers[answers["question_id"].notna() & ~answers["carried_over"]]
+
+
+def _valid_in_bank(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
+    """Answers to questions and options the bank has now (older versions may have had others)."""
+    valid = {(q.id, o.id) for q in bank.questions for o in q.all_options}
+    keys = pd.Series(list(zip(answers["question_id"], answers["option_id"], strict=True)), index=answers.index)
+    return answers[keys.isin(valid)] if len(answers) else answers
+
+
+def _banks(answers: pd.DataFrame, bank_for: BankResolver) -> dict[str, Bank]:
+    return {bank_id: bank_for(bank_id) for bank_id in answers["bank_id"].unique()}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Scores
+
+
+@dataclass(frozen=True)
+class ScoreFrames:
+    """Scores of every survey: one row per survey and area, and one per survey overall."""
+
+    areas: pd.DataFrame
+    """Columns :data:`AREA_SCORE_COLUMNS`; ``score`` is NaN for an area with no scoring answer."""
+    overall: pd.DataFrame
+    """Columns :data:`OVERALL_COLUMNS`."""
+
+
+def score_frames(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> ScoreFrames:
+    """Area and overall scores of every survey in ``answers``, by the rules of :mod:`scorecard.scoring`.
+
+    The rules live in one place: each survey's answers go through :func:`scoring.area_scores` and
+    :func:`scoring.overall_score` (a loop over surveys, not over answers: 160 surveys score in milliseconds).
+    """
+    banks = _banks(answers, bank_for)
+    given = counted(answers)
+    chosen_by_survey: dict[int, dict[str, str]] = {}
+    for bank_id, bank in banks.items():
+        valid = _valid_in_bank(given[given["bank_id"] == bank_id], bank)
+        for survey_id, group in valid.groupby("survey_id", sort=False):
+            chosen_by_survey[int(survey_id)] = dict(zip(group["question_id"], group["option_id"], strict=True))
+    area_rows: list[tuple[object, ...]] = []
+    overall_rows: list[tuple[object, ...]] = []
+    for survey in surveys_frame(answers).itertuples(index=False):
+        bank = banks[survey.bank_id]
+        chosen = chosen_by_survey.get(int(survey.survey_id), {})
+        scores = area_scores(bank, chosen)
+        overall = overall_score(bank, scores, any_answer=bool(chosen))
+        level = bank.level_for(overall)
+        head = tuple(getattr(survey, column) for column in SURVEY_COLUMNS)
+        for area in bank.areas:
+            area_rows.append((*head, area.id, area.title, scores[area.id], scale_max(bank, area.id)))
+        overall_rows.append(
+            (*head, overall, level.id if level else None, level.label if level else None, scale_max(bank))
+        )
+    areas = pd.DataFrame(area_rows, columns=AREA_SCORE_COLUMNS)
+    overall = pd.DataFrame(overall_rows, columns=OVERALL_COLUMNS)
+    for frame, column in ((areas, "score"), (overall, "overall")):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64").round(4)
+    return ScoreFrames(areas=areas, overall=overall)
+
+
+def with_deltas(frame: pd.DataFrame, keys: Sequence[str], value: str) -> pd.DataFrame:
+    """``frame`` plus ``previous_quarter``, ``previous`` and ``delta``: the change of ``value`` since the same
+    ``keys``' previous row in quarter order (normally last quarter; an older one if a quarter was skipped)."""
+    ordered = frame.sort_values([*keys, "quarter"]).copy()
+    grouped = ordered.groupby(list(keys), sort=False, dropna=False)
+    ordered["previous_quarter"] = grouped["quarter"].shift(1)
+    ordered["previous"] = grouped[value].shift(1)
+    ordered["delta"] = (ordered[value] - ordered["previous"]).round(4)
+    return ordered.reset_index(drop=True)
+
+
+def latest_per_team(frame: pd.DataFrame, keys: Sequence[str] = ("team", "bank_id")) -> pd.DataFrame:
+    """Each ``keys`` group's rows of its newest quarter."""
+    newest = frame.groupby(list(keys))["quarter"].transform("max")
+    return frame[frame["quarter"] == newest].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What changed
+
+
+def _previous_survey_ids(answers: pd.DataFrame) -> pd.DataFrame:
+    """survey_id -> previous_survey_id (same team and bank, the quarter before in the team's history)."""
+    surveys = surveys_frame(answers)
+    surveys["previous_survey_id"] = surveys.groupby(["team", "bank_id"])["survey_id"].shift(1)
+    surveys["previous_quarter"] = surveys.groupby(["team", "bank_id"])["quarter"].shift(1)
+    return surveys.dropna(subset=["previous_survey_id"]).astype({"previous_survey_id": "int64"})
+
+
+def _question_lookup(banks: Mapping[str, Bank]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(bank_id, q.id, q.area, q.text) for bank_id, bank in banks.items() for q in bank.questions],
+        columns=["bank_id", "question_id", "area", "question_text"],
+    )
+
+
+def _option_lookup(banks: Mapping[str, Bank]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            (bank_id, q.id, o.id, o.label)
+            for bank_id, bank in banks.items()
+            for q in bank.questions
+            for o in q.all_options
+        ],
+        columns=["bank_id", "question_id", "option_id", "label"],
+    )
+
+
+def answer_changes(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> pd.DataFrame:
+    """Answers that differ from the same team's previous survey of the bank, with the current note.
+
+    One row per changed question (a question answered for the first time counts, with ``from_option`` NaN).
+    ``points_change`` is NaN when either side is ``na``. Only questions the bank still has are compared.
+    """
+    pairs = _previous_survey_ids(answers)
+    if pairs.empty:
+        return _empty(CHANGE_COLUMNS)
+    banks = _banks(answers, bank_for)
+    given = counted(answers)[["survey_id", "question_id", "option_id", "points", "note"]]
+    now = pairs[["team", "bank_id", "quarter", "previous_quarter", "survey_id", "previous_survey_id"]].merge(
+        given, on="survey_id"
+    )
+    before = given.rename(
+        columns={"survey_id": "previous_survey_id", "option_id": "from_option", "points": "from_points"}
+    ).drop(columns="note")
+    merged = now.merge(before, on=["previous_survey_id", "question_id"], how="left")
+    merged = merged.rename(columns={"option_id": "to_option", "points": "to_points"})
+    merged = merged[merged["to_option"] != merged["from_option"]]
+    merged = merged.merge(_question_lookup(banks), on=["bank_id", "question_id"])  # drops removed questions
+    options = _option_lookup(banks)
+    for side in ("from", "to"):
+        merged = merged.merge(
+            options.rename(columns={"option_id": f"{side}_option", "label": f"{side}_label"}),
+            on=["bank_id", "question_id", f"{side}_option"],
+            how="left",
+        )
+    na_involved = (merged["from_option"] == NA) | (merged["to_option"] == NA) | merged["from_option"].isna()
+    merged["points_change"] = (merged["to_points"] - merged["from_points"]).where(~na_involved).round(4)
+    ordered = merged.sort_values(["team", "bank_id", "quarter", "points_change", "question_id"], na_position="last")
+    return ordered[CHANGE_COLUMNS].reset_index(drop=True)
+
+
+def unknown_answers(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> pd.DataFrame:
+    """Questions each team's latest survey (per bank) still answers ``unknown``, with how many of the team's
+    surveys in a row (back from the latest, among those that answered the question) said so, and since when."""
+    given = counted(answers)
+    if given.empty:
+        return _empty(UNKNOWN_COLUMNS)
+    banks = _banks(answers, bank_for)
+    keys = ["team", "bank_id", "question_id"]
+    ordered = given.sort_values([*keys, "quarter"]).copy()
+    ordered["is_unknown"] = ordered["option_id"] == UNKNOWN
+    question = ordered.groupby(keys, sort=False).ngroup()  # integer codes: grouping on them is fast
+    # A run of unknowns restarts after every other answer: number the runs, then count within each one.
+    run = (~ordered["is_unknown"]).astype("int64").groupby(question).cumsum()
+    ordered["quarters_unknown"] = ordered["is_unknown"].astype("int64").groupby([question, run]).cumsum()
+    # The run's first quarter, carried down the run (a run's rows are consecutive: the frame is sorted).
+    starts = ordered["quarter"].where(ordered["quarters_unknown"] == 1)
+    ordered["since"] = starts.groupby(question).ffill().where(ordered["is_unknown"])
+    latest = latest_per_team(surveys_frame(answers))[["survey_id"]]
+    current = ordered.merge(latest, on="survey_id")
+    current = current[current["is_unknown"]].merge(_question_lookup(banks), on=["bank_id", "question_id"])
+    current = current.sort_values(["team", "bank_id", "quarters_unknown", "question_id"], ascending=[1, 1, 0, 1])
+    return current[UNKNOWN_COLUMNS].reset_index(drop=True)
+
+
+def bank_changes(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> pd.DataFrame:
+    """Where a team's survey uses another version of its bank than the team's previous survey did.
+
+    ``added`` and ``removed`` (sorted tuples of question ids) compare the two versions' questions: the current
+    version's are the bank's own; an older version's are known only from the answers stored under it (by any
+    team), so a question nobody answered then is not seen.
+    """
+    surveys = surveys_frame(answers)
+    surveys["previous_version"] = surveys.groupby(["team", "bank_id"])["bank_version"].shift(1)
+    surveys["previous_quarter"] = surveys.groupby(["team", "bank_id"])["quarter"].shift(1)
+    changed = surveys[surveys["previous_version"].notna() & (surveys["previous_version"] != surveys["bank_version"])]
+    if changed.empty:
+        return _empty(BANK_CHANGE_COLUMNS)
+    banks = _banks(answers, bank_for)
+    given = counted(answers)
+    seen = given.groupby(["bank_id", "bank_version"])["question_id"].agg(frozenset).to_dict()
+
+    def questions_of(bank_id: str, version: int) -> frozenset[str]:
+        bank = banks[bank_id]
+        if version == bank.version:
+            return frozenset(q.id for q in bank.questions)
+        return seen.get((bank_id, version), frozenset())
+
+    rows = [
+        (
+            change.team,
+            change.bank_id,
+            change.quarter,
+            change.previous_quarter,
+            int(change.previous_version),
+            int(change.bank_version),
+            tuple(sorted(questions_of(change.bank_id, int(change.bank_version)) - old)),
+            tuple(sorted(old - questions_of(change.bank_id, int(change.bank_version)))),
+        )
+        for change in changed.itertuples(index=False)
+        for old in [questions_of(change.bank_id, int(change.previous_version))]
+    ]
+    return pd.DataFrame(rows, columns=BANK_CHANGE_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Headlines
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Where a team stands on its latest survey of a bank, and the way to the next level."""
+
+    team: str
+    bank_id: str
+    quarter: str
+    overall: float | None
+    level: str | None
+    level_label: str | None
+    next_level_label: str | None
+    next_level_above: float | None
+    """The next level starts above this score (the current level's ``max``)."""
+    points_to_next: float | None
+    weakest_area: str | None
+    weakest_title: str | None
+    improvements: tuple[Improvement, ...]
+    completeness: float
+    status: str
+
+
+def headlines(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> list[Headline]:
+    """One :class:`Headline` per team and bank, from the latest survey (scored by :func:`score_answers`)."""
+    banks = _banks(answers, bank_for)
+    latest = latest_per_team(surveys_frame(answers))
+    given = counted(answers)
+    found: list[Headline] = []
+    for survey in latest.itertuples(index=False):
+        bank = banks[survey.bank_id]
+        rows = _valid_in_bank(given[given["survey_id"] == survey.survey_id], bank)
+        card = score_answers(bank, dict(zip(rows["question_id"], rows["option_id"], strict=True)))
+        following = bank.next_level(card.level)
+        above = card.level.max if following is not None and card.level is not None else None
+        to_next = None
+        if above is not None and card.overall is not None:
+            to_next = round(max(above - card.overall, 0.0), 4)
+        weakest = bank.area(card.weakest_area) if card.weakest_area else None
+        found.append(
+            Headline(
+                team=survey.team,
+                bank_id=survey.bank_id,
+                quarter=survey.quarter,
+                overall=card.overall,
+                level=card.level.id if card.level else None,
+                level_label=card.level.label if card.level else None,
+                next_level_label=following.label if following else None,
+                next_level_above=above,
+                points_to_next=to_next,
+                weakest_area=card.weakest_area,
+                weakest_title=weakest.title if weakest else None,
+                improvements=card.improvements,
+                completeness=card.completeness,
+                status=survey.status,
+            )
+        )
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Git evidence
+
+
+def metrics_frame(by_team: Mapping[str, Mapping[str, Mapping[str, float | None]]]) -> pd.DataFrame:
+    """team -> quarter -> metric -> value (the store's per-quarter snapshots) as a tidy frame."""
+    rows = [
+        (team, quarter, metric, value)
+        for team, quarters in by_team.items()
+        for quarter, values in quarters.items()
+        for metric, value in values.items()
+        if value is not None
+    ]
+    frame = pd.DataFrame(rows, columns=METRIC_COLUMNS)
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+def metric_trends(metrics: pd.DataFrame, quarters: Sequence[str]) -> pd.DataFrame:
+    """The snapshots of ``quarters`` only, with each metric's change since the previous quarter."""
+    window = metrics[metrics["quarter"].isin(list(quarters))]
+    return with_deltas(window, ["team", "metric"], "value")
+
+
+def churn_by_kind(rows: pd.DataFrame) -> pd.DataFrame:
+    """``team, quarter, path, churn`` rows -> churn per team, quarter and file kind (code, config, test ...).
+
+    Kinds follow the default rules of :mod:`scorecard.filekinds`; each distinct path is classified once.
+    """
+    if rows.empty:
+        return _empty(["team", "quarter", "kind", "churn"])
+    paths = rows["path"].drop_duplicates()
+    kinds = pd.Series([kind_of(path) for path in paths], index=paths.to_numpy())
+    with_kind = rows.assign(kind=rows["path"].map(kinds))
+    totals = with_kind.groupby(["team", "quarter", "kind"], as_index=False)["churn"].sum()
+    return totals.sort_values(["team", "quarter", "kind"]).reset_index(drop=True)
+
+
+def hotspots(file_churn: pd.DataFrame, pairs: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
+    """Files that both change a lot and drag others along: churn x their strongest coupling degree.
+
+    ``file_churn``: team, path, churn. ``pairs``: team, file_a, file_b, degree (coupled pairs). The most
+    coupled partner is named. At most ``limit`` files per team, hottest first.
+    """
+    if file_churn.empty or pairs.empty:
+        return _empty(HOTSPOT_COLUMNS)
+    both = pd.concat(
+        [
+            pairs.rename(columns={"file_a": "path", "file_b": "partner"}),
+            pairs.rename(columns={"file_b": "path", "file_a": "partner"}),
+        ]
+    )
+    strongest = both.sort_values("degree", ascending=False).drop_duplicates(["team", "path"])
+    merged = file_churn.merge(strongest[["team", "path", "partner", "degree"]], on=["team", "path"])
+    merged = merged.rename(columns={"degree": "coupling"})
+    merged["hotspot"] = merged["churn"] * merged["coupling"]
+    merged = merged.sort_values(["team", "hotspot", "path"], ascending=[True, False, True])
+    return merged.groupby("team").head(limit)[HOTSPOT_COLUMNS].reset_index(drop=True)
+
+
+def contradictions(
+    answers: pd.DataFrame, latest_metrics: Mapping[str, Mapping[str, float]], bank_for: BankResolver = load_bank
+) -> pd.DataFrame:
+    """Where each team's latest survey (per bank) and its latest git evidence disagree (as ``scorecard show``)."""
+    banks = _banks(answers, bank_for)
+    given = counted(answers)
+    rows: list[tuple[object, ...]] = []
+    for survey in latest_per_team(surveys_frame(answers)).itertuples(index=False):
+        metrics = latest_metrics.get(survey.team)
+        if not metrics:
+            continue
+        bank = banks[survey.bank_id]
+        chosen_rows = _valid_in_bank(given[given["survey_id"] == survey.survey_id], bank)
+        chosen = dict(zip(chosen_rows["question_id"], chosen_rows["option_id"], strict=True))
+        for found in find_contradictions(bank, chosen, metrics):
+            question = bank.question(found.question_id)
+            option = question.option(found.option_id) if question else None
+            rows.append(
+                (
+                    survey.team,
+                    survey.bank_id,
+                    survey.quarter,
+                    found.question_id,
+                    found.area,
+                    question.text if question else found.question_id,
+                    found.option_id,
+                    option.label if option else found.option_id,
+                    found.metric,
+                    found.value,
+                    f"{found.metric} {found.op} {found.threshold:g}",
+                    found.message,
+                )
+            )
+    return pd.DataFrame(rows, columns=CONTRADICTION_COLUMNS) if rows else _empty(CONTRADICTION_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Quarters
+
+
+def quarter_window(last: str, count: int) -> list[str]:
+    """The ``count`` quarters ending with ``last``, oldest first."""
+    quarters = [normalize_quarter(last)]
+    while len(quarters) < count:
+        quarters.insert(0, previous_quarter(quarters[0]))
+    return quarters
+
+
+def teams_without_survey(teams: Iterable[str], surveys: pd.DataFrame, quarter: str) -> list[tuple[str, str | None]]:
+    """``(team, its latest surveyed quarter or None)`` for each team with no survey in ``quarter``."""
+    latest = surveys.groupby("team")["quarter"].max().to_dict() if len(surveys) else {}
+    return [(team, latest.get(team)) for team in sorted(teams) if latest.get(team) != quarter]
