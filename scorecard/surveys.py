@@ -245,4 +245,7 @@ def team_overviews(store: Store, bank: Bank | None = None) -> list[TeamOverview]
 
 def team_evidence(store: Store, team: str) -> tuple[dict[str, float], str | None]:
     """The team's latest git-evidence metrics and when they were scanned ({} and None before any scan)."""
-    return {}, None
+    evidence = store.latest_team_evidence(team)
+    if evidence is None:
+        return {}, None
+    return dict(evidence.metrics), evidence.scanned_at

@@ -318,3 +318,72 @@ async def test_export_from_results(store, bank_path, tmp_path):
         await pilot.press("enter")
         await pilot.pause()
     assert "a-1: none" in target.read_text()
+
+
+async def _wait_until_idle(pilot, screen, seconds: float = 30.0) -> None:
+    for _ in range(int(seconds / 0.1)):
+        await pilot.pause(0.1)
+        if not screen.running:
+            return
+    raise AssertionError("the scan did not finish")
+
+
+async def test_scan_from_the_home_screen_feeds_the_survey_evidence(tmp_path):
+    from scorecard.tui.scan import ScanScreen
+    from tests.gitrepo import RepoBuilder
+
+    repo = RepoBuilder(tmp_path / "repo")
+    for n in range(6):
+        flags = "".join(f"flags.DEFINE_bool('use_trick_{k}', False, '')\n" for k in range(n + 1))
+        repo.commit({"train.py": flags}, when=f"2024-0{n + 1}-02")
+    path = tmp_path / "scan.db"
+    Store.open(path).close()
+    app = make_app(db_path=path, quarter="2026Q4", clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.store.ensure_team("ranking")
+        app.screen.refresh_teams(select="ranking")
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScanScreen)
+        await pilot.press(*str(repo.path), "enter", "enter")
+        await _wait_until_idle(pilot, screen)
+        assert "Done: 1 repositories scanned" in "\n".join(screen.query_one("#scan-log").lines)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")  # the survey now shows the evidence of that scan
+        await pilot.pause()
+        app.screen.session.jump_to_question("dead-code-1")
+        app.screen.refresh_question()
+        evidence = str(app.screen.query_one("#evidence", Static).render())
+    assert "6 flags older than 180 days" in evidence and "scanned" in evidence
+    with Store.open(path) as store:
+        assert store.team_repositories("ranking") == [(str(repo.path), None)]
+
+
+async def test_a_scan_can_be_cancelled_and_stores_nothing(tmp_path):
+    from scorecard.tui.scan import ScanScreen
+    from tests.gitrepo import RepoBuilder
+
+    repo = RepoBuilder(tmp_path / "repo")
+    repo.commit({"a.py": "x = 1\n"})
+    path = tmp_path / "scan.db"
+    Store.open(path).close()
+    app = make_app(db_path=path, quarter="2026Q4", clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.store.ensure_team("ranking")
+        app.screen.refresh_teams(select="ranking")
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScanScreen)
+        await pilot.press(*str(repo.path), "enter", "enter", "escape")  # start, then cancel at once
+        await _wait_until_idle(pilot, screen)
+        assert "Cancelled" in "\n".join(screen.query_one("#scan-log").lines)
+        assert isinstance(app.screen, ScanScreen)  # the first Esc cancels; it does not close
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    with Store.open(path) as store:
+        assert store.latest_team_evidence("ranking") is None

@@ -25,6 +25,7 @@ WELCOME = (
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("a", "add_team", "Add team"),
+        Binding("c", "scan", "Scan repos"),
         Binding("enter", "open_survey", "Start/resume survey"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -35,7 +36,8 @@ class HomeScreen(Screen[None]):
             yield Static(Content(WELCOME), id="welcome")
             yield DataTable(id="teams", cursor_type="row", zebra_stripes=True)
             yield Static(
-                "Enter: start or resume this quarter's survey for the selected team · a: add a team · q: quit",
+                "Enter: start or resume this quarter's survey for the selected team · a: add a team · "
+                "c: scan its repositories · q: quit",
                 id="home-hint",
             )
         yield Footer()
@@ -96,6 +98,21 @@ class HomeScreen(Screen[None]):
             self.action_add_team()
             return
         self.app.open_survey(team)  # type: ignore[attr-defined]
+
+    def action_scan(self) -> None:
+        from scorecard.tui.scan import ScanScreen
+
+        team = self.selected_team()
+        if team is None:
+            self.notify("Add a team first (a).", severity="warning")
+            return
+
+        def scanned(any_stored: bool | None) -> None:
+            if any_stored:
+                self.refresh_teams(select=team)
+
+        targets = self.app.store.team_repositories(team)  # type: ignore[attr-defined]
+        self.app.push_screen(ScanScreen(team, targets), scanned)
 
     @on(DataTable.RowSelected)
     def row_selected(self, event: DataTable.RowSelected) -> None:
