@@ -251,7 +251,7 @@ def survey(
     as_json: bool,
 ) -> None:
     """Take this quarter's survey; with --answers FILE, import, score and store a scripted one."""
-    from scorecard.surveys import apply_import, prepare_import, score_json, score_survey
+    from scorecard.surveys import apply_import, prepare_import, score_json, score_survey, team_evidence
 
     if answers_path is None:
         if not team:
@@ -262,7 +262,7 @@ def survey(
     prepared = prepare_import(answers_path, team=team, quarter=quarter, bank_name=bank_name)
     with open_store(db_path) as store:
         result = apply_import(store, prepared)
-        scored = score_survey(store, result.survey)
+        scored = score_survey(store, result.survey, team_evidence(store, result.survey.team)[0])
     if as_json:
         echo_json({**score_json(scored), "changed": result.changed})
         return
@@ -308,10 +308,10 @@ def _print_score(scored: Any) -> None:
 @json_option
 def show(team: str, quarter: str | None, bank_name: str | None, db_path: Path | None, as_json: bool) -> None:
     """Print a team's scores for its latest (or the given) survey."""
-    from scorecard.surveys import find_team_survey, score_json, score_survey
+    from scorecard.surveys import find_team_survey, score_json, score_survey, team_evidence
 
     with open_store(db_path) as store:
-        scored = score_survey(store, find_team_survey(store, team, quarter, bank_name))
+        scored = score_survey(store, find_team_survey(store, team, quarter, bank_name), team_evidence(store, team)[0])
     if as_json:
         echo_json(score_json(scored))
     else:

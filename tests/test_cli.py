@@ -300,3 +300,18 @@ def test_every_command_has_help(path):
     result = run(*path, "--help")
     assert result.exit_code == 0
     assert "Usage:" in result.stdout and len(result.stdout.splitlines()) > 3
+
+
+def test_show_includes_the_latest_scan_and_its_contradictions(tmp_path, seeded_db):
+    from tests.gitrepo import RepoBuilder
+
+    repo = RepoBuilder(tmp_path / "repo")
+    # 12 files that always change together: strongly coupled pairs, against entanglement-1's best answer.
+    for n in range(6):
+        repo.commit({f"m{k}.py": f"x = {n}\n" for k in range(12)}, when=f"2024-0{n + 1}-03")
+    assert run("scan", str(repo.path), "--team", "ranking", db=seeded_db).exit_code == 0
+    doc = json.loads(run("show", "--team", "ranking", "--json", db=seeded_db).stdout)
+    assert doc["metrics"]["coupling.strong_pairs"] == 66  # 12 choose 2
+    assert doc["metrics"]["lines.code"] == 12
+    [contradiction] = [c for c in doc["contradictions"] if c["question"] == "entanglement-1"]
+    assert contradiction["option"] == "automated-checks" and contradiction["rule"] == "coupling.strong_pairs >= 10"

@@ -387,3 +387,28 @@ async def test_a_scan_can_be_cancelled_and_stores_nothing(tmp_path):
         assert isinstance(app.screen, HomeScreen)
     with Store.open(path) as store:
         assert store.latest_team_evidence("ranking") is None
+
+
+async def test_write_the_report_from_results(tmp_path):
+    from bs4 import BeautifulSoup
+
+    path = tmp_path / "report.db"
+    target = tmp_path / "team.html"
+    app = make_app(db_path=path, team="ranking", quarter="2026Q4", bank_name="ml-test-score", clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(28):
+            await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        for _ in range(100):  # rendering runs in a thread worker; the UI keeps answering meanwhile
+            await pilot.pause(0.1)
+            if target.exists():
+                break
+    page = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
+    assert "ranking" in page.get_text()

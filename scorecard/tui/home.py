@@ -26,6 +26,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("a", "add_team", "Add team"),
         Binding("c", "scan", "Scan repos"),
+        Binding("w", "write_report", "Write report"),
         Binding("enter", "open_survey", "Start/resume survey"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -37,7 +38,7 @@ class HomeScreen(Screen[None]):
             yield DataTable(id="teams", cursor_type="row", zebra_stripes=True)
             yield Static(
                 "Enter: start or resume this quarter's survey for the selected team · a: add a team · "
-                "c: scan its repositories · q: quit",
+                "c: scan its repositories · w: write the HTML report of every team · q: quit",
                 id="home-hint",
             )
         yield Footer()
@@ -113,6 +114,11 @@ class HomeScreen(Screen[None]):
 
         targets = self.app.store.team_repositories(team)  # type: ignore[attr-defined]
         self.app.push_screen(ScanScreen(team, targets), scanned)
+
+    def action_write_report(self) -> None:
+        from scorecard.tui.report_writer import ask_and_write_report
+
+        ask_and_write_report(self.app, None, self.app.current_quarter)  # type: ignore[attr-defined]
 
     @on(DataTable.RowSelected)
     def row_selected(self, event: DataTable.RowSelected) -> None:

@@ -17,7 +17,7 @@ from scorecard.session import SurveySession
 from scorecard.surveys import area_deltas, previous_survey, score_survey
 from scorecard.tui.dialogs import TextPrompt
 
-BAR_WIDTH = 24
+BAR_WIDTH = 20
 
 
 def score_bar(score: float | None, full: float) -> str:
@@ -42,6 +42,7 @@ def delta_text(delta: float | None) -> str:
 class ResultsScreen(Screen[None]):
     BINDINGS = [
         Binding("e", "export", "Export answers"),
+        Binding("w", "write_report", "Write report"),
         Binding("escape,q", "close", "Done"),
     ]
 
@@ -90,7 +91,7 @@ class ResultsScreen(Screen[None]):
         lines.append(Content(""))
         for area in card.areas:
             score = "-" if area.score is None else f"{area.score:.{digits}f}"
-            weakest = "  ← weakest" if area.area == card.weakest_area else ""
+            weakest = " ← weakest" if area.area == card.weakest_area else ""
             lines.append(
                 Content(
                     f"{area.title[:30]:<30} {score_bar(area.score, full)} {score:>5} {delta_text(deltas[area.area])}{weakest}"
@@ -129,6 +130,11 @@ class ResultsScreen(Screen[None]):
             self.notify(f"Answers written to {path}")
 
         self.app.push_screen(TextPrompt("Export answers to", value=default), write)
+
+    def action_write_report(self) -> None:
+        from scorecard.tui.report_writer import ask_and_write_report
+
+        ask_and_write_report(self.app, self.session.survey.team, self.session.survey.quarter)
 
     def action_close(self) -> None:
         self.app.leave_survey()  # type: ignore[attr-defined]
