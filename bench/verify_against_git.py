@@ -49,8 +49,40 @@ FLAG_PATTERNS = {
     ),
 }
 CODE = set(
-    ".py .pyx .pxd .pyi .c .h .cc .cpp .cxx .hpp .hh .cu .cuh .java .kt .scala .go .rs .js .jsx .ts .tsx .rb .r "
-    ".jl .swift .sh .bash .sql .lua .php .cs".split()
+    [
+        ".py",
+        ".pyx",
+        ".pxd",
+        ".pyi",
+        ".c",
+        ".h",
+        ".cc",
+        ".cpp",
+        ".cxx",
+        ".hpp",
+        ".hh",
+        ".cu",
+        ".cuh",
+        ".java",
+        ".kt",
+        ".scala",
+        ".go",
+        ".rs",
+        ".js",
+        ".jsx",
+        ".ts",
+        ".tsx",
+        ".rb",
+        ".r",
+        ".jl",
+        ".swift",
+        ".sh",
+        ".bash",
+        ".sql",
+        ".lua",
+        ".php",
+        ".cs",
+    ]
 )
 DEBT = re.compile(r"(?:#|//|/\*|^\s*\*|--)\s*.*?\b(?:TODO|FIXME|XXX|HACK)\b", re.IGNORECASE)
 
