@@ -2,7 +2,8 @@
 
 A scan runs a constant number of git processes, whatever the length of the history:
 
-- ``git rev-list --first-parent``: the commits on HEAD's first-parent chain (no diffs, fast);
+- ``git rev-list --first-parent``: the commits on HEAD's first-parent chain (no diffs, fast; a rescan from a
+  checkpoint lists only those above the last scanned head);
 - one ``git log -M --raw --numstat -z --diff-merges=first-parent`` stream (:func:`stream_history`) that
   feeds churn, line history, coupling and ownership, parsed NUL by NUL as it arrives;
 - one ``git log -G<keywords> --raw -z`` stream (:func:`keyword_hits`): the few file changes whose added or
@@ -539,6 +540,25 @@ def first_parent_chain(info: RepoInfo) -> list[str]:
         chain = [line.strip().decode("ascii") for line in process.stdout if line.strip()]
         process.finish()
     return chain
+
+
+def first_parent_chain_since(info: RepoInfo, since: str) -> list[str] | None:
+    """The commits of HEAD's first-parent chain above ``since``, newest first (empty when HEAD is ``since``).
+
+    None when ``since`` is not on that chain, though it may be an ancestor of HEAD (HEAD moved to a branch
+    that merged it as a second parent, say): the chain then differs below ``since`` too.
+    """
+    args = ["rev-list", "--first-parent", "--parents", *_revision_args(info, since)]
+    with _running(info, args) as process:
+        rows = [line.split() for line in process.stdout if line.strip()]
+        process.finish()
+    if not rows:
+        return [] if info.head == since else None
+    # The oldest commit listed sits right above ``since`` exactly when its first parent is ``since``.
+    parents = rows[-1][1:]
+    if not parents or parents[0].decode("ascii") != since:
+        return None
+    return [row[0].decode("ascii") for row in rows]
 
 
 def is_ancestor(info: RepoInfo, older: str) -> bool:

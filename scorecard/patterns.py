@@ -57,7 +57,7 @@ PY = frozenset({".py"})
 DEFAULT_STALE_DAYS = 180
 DEBT_COMMENT = re.compile(r"(?:#|//|/\*|^\s*\*|--)\s*.*?\b(?:TODO|FIXME|XXX|HACK)\b", re.IGNORECASE | re.ASCII)
 DEBT_KEYWORDS = ("TODO", "FIXME", "XXX", "HACK")
-_DEBT_PROBE_BYTES = re.compile("|".join(DEBT_KEYWORDS).encode(), re.IGNORECASE)
+_DEBT_PROBE_WORDS = tuple(word.lower().encode() for word in DEBT_KEYWORDS)  # found in lower-cased bytes
 
 
 class PatternConfigError(ScorecardError, ValueError):
@@ -309,8 +309,25 @@ EMPTY_EVIDENCE = BlobEvidence()
 @dataclass(frozen=True)
 class _SuffixRules:
     patterns: tuple[FlagPattern, ...]
-    flag_probe: re.Pattern[bytes] | None  # any flag keyword of these patterns, as written (like git -G)
+    flag_words: tuple[bytes, ...]  # the flag keywords of these patterns, as written (like git -G)
     debt: bool  # a code suffix: debt comments count
+
+
+def _debt_line_starts(data: bytes) -> set[int]:
+    """Where the lines holding a debt word (any ASCII case) start.
+
+    Plain substring search in the lower-cased bytes: many times faster than a case-insensitive regex.
+    The set is filled in ascending order, so it iterates in the same order whichever way it was found.
+    """
+    lower = data.lower()
+    found: list[int] = []
+    for word in _DEBT_PROBE_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            found.append(lower.rfind(b"\n", 0, at) + 1)
+            end = lower.find(b"\n", at)
+            at = lower.find(word, end) if end >= 0 else -1
+    return set(sorted(found))
 
 
 class Evaluator:
@@ -325,14 +342,14 @@ class Evaluator:
         if found is None:
             patterns = tuple(p for p in self.config.flag_patterns if suffix in p.suffixes)
             words = sorted({kw for p in patterns for kw in p.keywords})
-            probe = re.compile("|".join(re.escape(w) for w in words).encode()) if words else None
-            found = self._by_suffix[suffix] = _SuffixRules(patterns, probe, suffix in CODE_SUFFIXES)
+            keywords = tuple(word.encode() for word in words)
+            found = self._by_suffix[suffix] = _SuffixRules(patterns, keywords, suffix in CODE_SUFFIXES)
         return found
 
     def relevant(self, path: str) -> bool:
         """Whether a file at ``path`` can hold a flag or a debt comment at all."""
         rules = self._rules(suffix_of(path))
-        return rules.flag_probe is not None or rules.debt
+        return bool(rules.flag_words) or rules.debt
 
     def evaluate(self, data: bytes | None, path: str) -> BlobEvidence | None:
         """The evidence in a file's contents; None when it holds no keyword of either kind."""
@@ -340,7 +357,7 @@ class Evaluator:
             return None
         rules = self._rules(suffix_of(path))
         # Probe the bytes first (keywords are ASCII): most files evaluated for a debt comment hold no flag.
-        tracked = rules.flag_probe is not None and rules.flag_probe.search(data) is not None
+        tracked = any(word in data for word in rules.flag_words)
         flags: frozenset[tuple[str, str]] = frozenset()
         if tracked:
             text = data.decode("utf-8", "replace")
@@ -353,8 +370,7 @@ class Evaluator:
             )
         lines: Counter[str] = Counter()
         if rules.debt:
-            starts = {data.rfind(b"\n", 0, hit.start()) + 1 for hit in _DEBT_PROBE_BYTES.finditer(data)}
-            for start in starts:
+            for start in _debt_line_starts(data):
                 end = data.find(b"\n", start)
                 line = (data[start:] if end < 0 else data[start:end]).decode("utf-8", "replace")
                 if DEBT_COMMENT.search(line):
@@ -408,6 +424,62 @@ class DebtChange:
 
 
 @dataclass
+class _FileState:
+    evidence: BlobEvidence
+    lives: dict[tuple[str, str], FlagLife]
+
+
+@dataclass
+class ReplayState:
+    """Where a replay of the chain stands: what each file holds, every flag life and debt change so far.
+
+    A replay resumed from the state at commit C and fed the chain's changes after C ends exactly where one
+    replay of the whole chain does (a scan keeps the state at HEAD as a checkpoint for the next rescan).
+    """
+
+    files: dict[str, _FileState] = field(default_factory=dict)
+    flags: list[FlagLife] = field(default_factory=list)  # in the order they were introduced
+    debt_changes: list[DebtChange] = field(default_factory=list)
+
+    def debt_alive(self) -> dict[str, int]:
+        """Debt-comment lines per path at the replayed head."""
+        return {path: sum(s.evidence.debt.values()) for path, s in self.files.items() if s.evidence.debt}
+
+    def to_document(self) -> dict[str, Any]:
+        """A JSON-able copy (flag lives refer to their flag by position in ``flags``)."""
+        position = {id(life): number for number, life in enumerate(self.flags)}
+        return {
+            "flags": [
+                [f.pattern, f.name, f.path, f.introduced_commit, f.introduced_at, f.removed_commit, f.removed_at]
+                for f in self.flags
+            ],
+            "files": [
+                [
+                    path,
+                    sorted(s.evidence.flags),
+                    dict(s.evidence.debt),
+                    s.evidence.tracked,
+                    [[key[0], key[1], position[id(life)]] for key, life in s.lives.items()],
+                ]
+                for path, s in self.files.items()
+            ],
+            "debt_changes": [[d.sha, d.committed_at, d.path, d.added, d.removed] for d in self.debt_changes],
+        }
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> ReplayState:
+        flags = [FlagLife(*row) for row in document["flags"]]
+        files = {
+            path: _FileState(
+                BlobEvidence(frozenset((p, n) for p, n in found), Counter(debt), bool(tracked)),
+                {(p, n): flags[number] for p, n, number in lives},
+            )
+            for path, found, debt, tracked, lives in document["files"]
+        }
+        return cls(files, flags, [DebtChange(*row) for row in document["debt_changes"]])
+
+
+@dataclass
 class ReplayResult:
     flags: list[FlagLife]  # every flag that ever lived; alive ones have no removed_commit
     debt_changes: list[DebtChange]
@@ -415,31 +487,25 @@ class ReplayResult:
     blobs_evaluated: int = 0
 
 
-@dataclass
-class _FileState:
-    evidence: BlobEvidence
-    lives: dict[tuple[str, str], FlagLife]
-
-
 BlobSource = Callable[[str, str], BlobEvidence | None]
 
 
-def replay(changes: Iterable[ChainChange], evidence_of: BlobSource) -> ReplayResult:
+def replay(changes: Iterable[ChainChange], evidence_of: BlobSource, state: ReplayState | None = None) -> ReplayResult:
     """Flag lifecycles and debt-comment changes from the chain's file changes, oldest first.
 
     ``evidence_of(blob, path)`` returns the evidence in one file version (it reads and caches blobs). A
     change is evaluated when git's ``-G`` saw a keyword in it or its file holds a flag keyword; otherwise
-    its file's debt comments and (absent) flags carry over, following a rename.
+    its file's debt comments and (absent) flags carry over, following a rename. ``state`` (updated in place)
+    resumes a replay where an earlier one stopped; by default the replay starts before the first commit.
     """
-    state: dict[str, _FileState] = {}
-    flags: list[FlagLife] = []
-    debt_changes: list[DebtChange] = []
+    state = state if state is not None else ReplayState()
+    files, flags, debt_changes = state.files, state.flags, state.debt_changes
     evaluated = 0
 
     def apply_commit(batch: list[ChainChange]) -> None:
         nonlocal evaluated
         # Take every old state first: a commit may swap two files by renames.
-        before = {change.path: state.pop(change.old_path or change.path, None) for change in batch}
+        before = {change.path: files.pop(change.old_path or change.path, None) for change in batch}
         for change in batch:
             old = before[change.path]
             if change.status == "D":
@@ -449,7 +515,7 @@ def replay(changes: Iterable[ChainChange], evidence_of: BlobSource) -> ReplayRes
                 evaluated += 1
             else:
                 if old is not None:  # no flag keyword before, none added: only the path can change
-                    state[change.path] = old
+                    files[change.path] = old
                 continue
             old_evidence = old.evidence if old else EMPTY_EVIDENCE
             after = new_evidence or EMPTY_EVIDENCE
@@ -471,7 +537,7 @@ def replay(changes: Iterable[ChainChange], evidence_of: BlobSource) -> ReplayRes
                     DebtChange(change.sha, change.committed_at, change.path, sum(added.values()), sum(removed.values()))
                 )
             if new_evidence is not None:
-                state[change.path] = _FileState(new_evidence, lives)
+                files[change.path] = _FileState(new_evidence, lives)
 
     batch: list[ChainChange] = []
     for change in changes:
@@ -481,5 +547,4 @@ def replay(changes: Iterable[ChainChange], evidence_of: BlobSource) -> ReplayRes
         batch.append(change)
     if batch:
         apply_commit(batch)
-    debt_alive = {path: sum(s.evidence.debt.values()) for path, s in state.items() if s.evidence.debt}
-    return ReplayResult(flags, debt_changes, debt_alive, evaluated)
+    return ReplayResult(flags, debt_changes, state.debt_alive(), evaluated)

@@ -7,6 +7,11 @@ each result from the calling process, so the database has one writer.
 A rescan reads only the commits since the last scanned HEAD (``last..HEAD``). It falls back to a full scan
 when the stored history cannot be extended: HEAD was rewritten (the last head is no longer an ancestor), the
 mailmap changed (stored author names are stale), or the flag patterns changed (cached blob evidence is stale).
+
+Every scan also stores a checkpoint (:class:`scorecard.metrics.Checkpoint`): the metrics' running state at the
+scanned head. A rescan whose last head is still on HEAD's first-parent chain, with the same patterns,
+exclusions and mailmap, advances that checkpoint by the new commits alone; otherwise it recomputes every
+metric from the stored history plus the new commits. Both paths end in the same state, so the same results.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from scorecard.filekinds import suffix_of
 from scorecard.store import RepoScanState, ScanWrite, Store
 
 Progress = Callable[[str], None]
+# The previous scan's records: commits, file changes and the blob-evidence cache.
+StoredHistory = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], dict[tuple[str, str], str]]
 BATCH_ROWS = 50_000
 # The order of the store's commits table (after repo_id).
 STORED_COMMIT_COLUMNS = (
@@ -67,6 +74,7 @@ class RepoScan:
     write: ScanWrite
     summary: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    checkpoint: bytes | None = None  # the metrics' state at the scanned head, for the next rescan
 
 
 def load_flags_file(path: str | os.PathLike[str]) -> patterns.EvidenceConfig:
@@ -129,9 +137,12 @@ class _Mining:
     finishes, the caller computes everything that does not depend on it (lines, churn, coupling).
     """
 
-    def __init__(self, info: mining.RepoInfo, config: patterns.EvidenceConfig, since: str | None):
+    def __init__(
+        self, info: mining.RepoInfo, config: patterns.EvidenceConfig, since: str | None, chain_since: bool = False
+    ):
         self.info = info
         self.since = since
+        self.chain_since = chain_since
         self._hits: set[tuple[str, str]] = set()
         self._failure: list[BaseException] = []
         self._group = mining.ProcessGroup()
@@ -150,8 +161,11 @@ class _Mining:
         """Ctrl-C or an error: the -G pass must not outlive the scan."""
         self._group.kill_all()
 
-    def stream(self) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-        """New commits and file changes (frames in the store's column order) and HEAD's first-parent chain."""
+    def stream(self) -> tuple[pd.DataFrame, pd.DataFrame, list[str] | None]:
+        """New commits and file changes (frames in the store's column order) and HEAD's first-parent chain.
+
+        With ``chain_since``, only the chain above ``since`` (None when ``since`` is not on the chain).
+        """
         commit_parts: list[pd.DataFrame] = []
         change_parts: list[pd.DataFrame] = []
         commit_rows: list[tuple[Any, ...]] = []
@@ -188,7 +202,10 @@ class _Mining:
                 change_rows, commit_rows = [], []
         change_parts.append(metrics.changes_frame(change_rows))
         commit_parts.append(metrics.commits_frame(commit_rows))
-        chain = mining.first_parent_chain(self.info)
+        if self.chain_since and self.since is not None:
+            chain = mining.first_parent_chain_since(self.info, self.since)
+        else:
+            chain = mining.first_parent_chain(self.info)
         return pd.concat(commit_parts, ignore_index=True), pd.concat(change_parts, ignore_index=True), chain
 
     def mark_keyword_hits(self, changes: pd.DataFrame, new_commits: set[str], chain: list[str]) -> None:
@@ -200,9 +217,16 @@ class _Mining:
         if not new.any():
             return
         rows = changes[new]
-        keys = pd.Series(list(zip(rows["sha"], rows["path"], strict=True)), dtype=object)
-        old_keys = pd.Series(list(zip(rows["sha"], rows["old_path"], strict=True)), dtype=object)
-        hit = (keys.isin(self._hits) | old_keys.isin(self._hits)).astype("float64").to_numpy()
+        hits = self._hits
+        # Few commits have hits: look up (commit, path) pairs only in those.
+        maybe = rows["sha"].isin({sha for sha, _ in hits}).to_numpy()
+        hit = np.zeros(len(rows), dtype="float64")
+        if maybe.any():
+            some = rows[maybe]
+            hit[maybe] = [
+                (sha, path) in hits or (sha, old_path) in hits
+                for sha, path, old_path in zip(some["sha"], some["path"], some["old_path"], strict=True)
+            ]
         # Commits off the chain were not read by the -G pass: unknown (NaN, stored NULL), so evaluated
         # should they ever join a chain (HEAD moved to another branch).
         examined = rows["sha"].isin(set(chain)).to_numpy()
@@ -234,8 +258,10 @@ def _replay_evidence(
     config: patterns.EvidenceConfig,
     reader: mining.BlobReader,
     cached: dict[tuple[str, str], str],
+    state: patterns.ReplayState,
 ) -> tuple[patterns.ReplayResult, list[tuple[str, str, str, str]]]:
-    """Flags and debt comments along the chain; blob evidence comes from the cache or one cat-file process.
+    """Flags and debt comments along the chain, resuming from ``state`` (updated in place); blob evidence
+    comes from the cache or one cat-file process.
 
     Blobs of the changes git's ``-G`` flagged are read in one pipelined batch first; the rest (later
     changes to files that hold a flag keyword) on demand.
@@ -294,7 +320,7 @@ def _replay_evidence(
             sha, when, path, old_path, status, blob, evaluate, strict=True
         )
     )
-    return patterns.replay(changes, evidence_of), new_cache
+    return patterns.replay(changes, evidence_of, state), new_cache
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -314,17 +340,25 @@ def _rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
     return list(zip(*columns, strict=True))
 
 
+def _checkpoint_settings(config: patterns.EvidenceConfig, mailmap: str) -> str:
+    """What a checkpoint's state depends on: patterns, exclusions and mailmap."""
+    return f"{config.fingerprint()}:{config.exclusion_fingerprint()}:{mailmap}"
+
+
 def scan_repository(
     path: str | os.PathLike[str],
     options: ScanOptions,
     previous: RepoScanState | None,
-    stored: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], dict[tuple[str, str], str]] | None,
+    stored: StoredHistory | Callable[[], StoredHistory] | None,
     progress: Progress | None = None,
+    checkpoint: bytes | None = None,
 ) -> RepoScan:
     """Mine one repository and compute its evidence; nothing is written (see :meth:`Store.save_scan`).
 
     ``previous`` is the last scan's state and ``stored`` its history (commits, file changes, blob-evidence
-    cache) when an incremental rescan is possible; pass None for both to read everything.
+    cache, or a function that loads them when needed) when an incremental rescan is possible; pass None for
+    both to read everything. ``checkpoint`` is the last scan's checkpoint (see :mod:`scorecard.scan`): with
+    it, a rescan need not load the stored history at all.
     """
     started = time.perf_counter()
     now = options.now or datetime.now(UTC)
@@ -334,6 +368,7 @@ def scan_repository(
     with mining.BlobReader(info) as reader:
         config = _effective_config(options, _repo_config(info, reader, warnings))
         mailmap = mining.mailmap_fingerprint(info, reader)
+        settings = _checkpoint_settings(config, mailmap)
         mode, since = "full", None
         reason = "first scan"
         if previous is not None and previous.head and stored is not None and not options.full:
@@ -345,29 +380,41 @@ def scan_repository(
                 reason = f"history was rewritten ({previous.head[:12]} is no longer an ancestor of HEAD)"
             else:
                 mode, since, reason = "incremental", previous.head, f"new commits since {previous.head[:12]}"
+        resumed = metrics.Checkpoint.from_bytes(checkpoint) if mode == "incremental" and checkpoint else None
+        if resumed is not None and (resumed.settings != settings or resumed.head != since):
+            resumed = None
         say(f"{info.name}: {mode} scan ({reason})")
-        passes = _Mining(info, config, since)
+        passes = _Mining(info, config, since, chain_since=resumed is not None)
         try:
             commits, changes, chain = passes.stream()
+            if chain is None:  # the last head is an ancestor of HEAD, but not on its first-parent chain
+                resumed, chain = None, mining.first_parent_chain(info)
+                reason += "; it left HEAD's first-parent chain, so every metric is recomputed"
             _fill_binary_lines(info, changes, reader)
             say(f"{info.name}: {len(commits)} new commits read")
             cached: dict[tuple[str, str], str] = {}
-            if mode == "incremental" and stored is not None:
-                old_commits, old_changes, cached = stored
-                all_commits = pd.concat([metrics.commits_frame(old_commits), commits], ignore_index=True)
-                all_changes = pd.concat([metrics.changes_frame(old_changes), changes], ignore_index=True)
+            if resumed is not None:
+                state, all_changes = resumed, changes
+                history = metrics.History(commits, changes, chain)
             else:
-                all_commits, all_changes = commits, changes
-            history = metrics.History(all_commits, all_changes, chain)
-            state_and_activity = metrics.precompute(history, config)  # while the -G pass finishes
+                state = metrics.Checkpoint(settings=settings)
+                if mode == "incremental" and stored is not None:
+                    old_commits, old_changes, cached = stored() if callable(stored) else stored
+                    all_commits = pd.concat([metrics.commits_frame(old_commits), commits], ignore_index=True)
+                    all_changes = pd.concat([metrics.changes_frame(old_changes), changes], ignore_index=True)
+                else:
+                    all_commits, all_changes = commits, changes
+                history = metrics.History(all_commits, all_changes, chain)
+            state.advance(history, config)  # activity and lines, while the -G pass finishes
             passes.mark_keyword_hits(all_changes, set(commits["sha"]), chain)
-            history.changes_updated()
+            history.keyword_hits_updated()
         except BaseException:
             passes.stop()
             raise
         changes = all_changes.iloc[len(all_changes) - len(changes) :]
-        replayed, new_cache = _replay_evidence(history, config, reader, dict(cached))
-    evidence = metrics.compute_evidence(history, replayed, config, now, state_and_activity)
+        replayed, new_cache = _replay_evidence(history, config, reader, dict(cached), state.replay)
+    state.head = info.head
+    evidence = metrics.compute_evidence(state, config, now)
     elapsed = time.perf_counter() - started
     summary = {
         "repo": info.name,
@@ -380,6 +427,7 @@ def scan_repository(
         "scan": {
             "mode": mode,
             "reason": reason,
+            "from_checkpoint": resumed is not None,
             "commits_read": len(commits),
             "blobs_evaluated": replayed.blobs_evaluated,
             "scanned_at": now.isoformat(),
@@ -428,26 +476,35 @@ def scan_repository(
         metrics={**evidence.metrics, **evidence.components},
         quarter_metrics=evidence.quarter_metrics,
     )
-    return RepoScan(write, summary, warnings)
+    return RepoScan(write, summary, warnings, checkpoint=state.to_bytes())
 
 
-def _stored_history(store: Store, state: RepoScanState | None, options: ScanOptions, path: str) -> Any:
+def _previous_scan(
+    store: Store, options: ScanOptions, path: str | os.PathLike[str]
+) -> tuple[RepoScanState | None, Callable[[], StoredHistory] | None, bytes | None]:
+    """The last scan of ``path`` for the team, a loader of its stored history, and its checkpoint."""
+    resolved = str(Path(path).expanduser().resolve())
+    state = store.last_scan_state(options.team, resolved, mining.normalize_subdir(options.subdir))
     if state is None or state.head is None or options.full:
-        return None
-    return (
-        store.load_commits(state.repo_id),
-        store.load_file_changes(state.repo_id),
-        store.load_blob_evidence(state.repo_id, state.patterns_fingerprint or ""),
-    )
+        return state, None, None
+    repo_id, fingerprint = state.repo_id, state.patterns_fingerprint or ""
+
+    def load() -> StoredHistory:
+        # Only when the checkpoint cannot be used: the history is most of the database.
+        return (
+            store.load_commits(repo_id),
+            store.load_file_changes(repo_id),
+            store.load_blob_evidence(repo_id, fingerprint),
+        )
+
+    return state, load, store.load_scan_checkpoint(repo_id)
 
 
 def _scan_in_worker(db_path: str, path: str, options: ScanOptions) -> RepoScan:
     # A worker process only reads the database (WAL lets it while the parent writes).
     with Store.open(db_path, migrate=False) as store:
-        resolved = str(Path(path).expanduser().resolve())
-        state = store.last_scan_state(options.team, resolved, mining.normalize_subdir(options.subdir))
-        stored = _stored_history(store, state, options, resolved)
-    return scan_repository(path, options, state, stored)
+        state, stored, checkpoint = _previous_scan(store, options, path)
+        return scan_repository(path, options, state, stored, checkpoint=checkpoint)
 
 
 def scan_repositories(
@@ -469,10 +526,9 @@ def scan_repositories(
     summaries: list[dict[str, Any]] = []
     if len(paths) == 1 or jobs == 1 or store.path is None:
         for path in paths:
-            resolved = str(Path(path).expanduser().resolve())
-            state = store.last_scan_state(options.team, resolved, mining.normalize_subdir(options.subdir))
-            result = scan_repository(path, options, state, _stored_history(store, state, options, resolved), say)
-            store.save_scan(result.write)
+            state, stored, checkpoint = _previous_scan(store, options, path)
+            result = scan_repository(path, options, state, stored, say, checkpoint=checkpoint)
+            store.save_scan(result.write, checkpoint=result.checkpoint)
             summaries.append(result.summary)
             say(f"{result.summary['repo']}: stored in {result.summary['elapsed_s']:.1f}s")
         return summaries
@@ -480,7 +536,7 @@ def scan_repositories(
         futures = [pool.submit(_scan_in_worker, str(store.path), str(path), options) for path in paths]
         for future in futures:
             result = future.result()
-            store.save_scan(result.write)
+            store.save_scan(result.write, checkpoint=result.checkpoint)
             summaries.append(result.summary)
             say(f"{result.summary['repo']}: stored in {result.summary['elapsed_s']:.1f}s")
     return summaries

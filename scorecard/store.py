@@ -195,6 +195,18 @@ def m002_repos_scans_commits(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m003_scan_checkpoints(db: sqlite_utils.Database) -> None:
+    """Fast rescans: the metrics' running state at a repository's last scanned head, one row per repository
+    (an opaque blob written and read by scorecard.metrics.Checkpoint; a rescan without it reads the history)."""
+    db["scan_checkpoints"].create(
+        {"repo_id": int, "scan_id": int, "head": str, "state": bytes},
+        pk="repo_id",
+        foreign_keys=[("repo_id", "repos", "id"), ("scan_id", "scans", "id")],
+        not_null={"scan_id", "head", "state"},
+    )
+
+
 def known_migration_names() -> list[str]:
     return [migration.name for migration in migrations._migrations]
 
@@ -639,12 +651,22 @@ class Store:
         )
         return {(blob, suffix): evidence for blob, suffix, evidence in rows}
 
-    def save_scan(self, scan: ScanWrite) -> int:
+    def load_scan_checkpoint(self, repo_id: int) -> bytes | None:
+        """The checkpoint written with the repository's latest scan (None if that scan wrote none)."""
+        row = self.db.execute(
+            "select state from scan_checkpoints where repo_id = ? "
+            "and scan_id = (select max(id) from scans where repo_id = ?)",
+            [repo_id, repo_id],
+        ).fetchone()
+        return bytes(row[0]) if row and row[0] is not None else None
+
+    def save_scan(self, scan: ScanWrite, checkpoint: bytes | None = None) -> int:
         """Write one repository's scan in one transaction; returns the new scan's id.
 
         A full scan replaces the repository's stored history; an incremental one appends the new commits.
         The latest flags and per-quarter snapshots are replaced; the scan's metrics and lines are kept per
-        scan (a history of scans).
+        scan (a history of scans). ``checkpoint`` (the metrics' state at the scanned head) replaces the
+        repository's previous one; without it the repository has none until its next scan.
         """
         batch = 10_000
         with self._writing():
@@ -712,6 +734,12 @@ class Store:
                     for name, value in values.items()
                 ],
             )
+            self.db.execute("delete from scan_checkpoints where repo_id = ?", [repo_id])
+            if checkpoint is not None:
+                self.db.execute(
+                    "insert into scan_checkpoints (repo_id, scan_id, head, state) values (?, ?, ?, ?)",
+                    [repo_id, scan_id, scan.head, checkpoint],
+                )
         return scan_id
 
     def _latest_scans(self, team: str) -> list[tuple[int, int, str, str]]:

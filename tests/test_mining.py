@@ -157,6 +157,25 @@ def test_is_ancestor(repo: RepoBuilder):
     assert not mining.is_ancestor(info, "0" * 40)
 
 
+def test_first_parent_chain_since_a_commit(repo: RepoBuilder):
+    first = repo.heads["main"]
+    second = repo.commit({"x.py": "1\n"}, when="2024-02-01")
+    side = repo.commit({"y.py": "2\n"}, branch="side", parent=second, when="2024-02-02")
+    merge = repo.commit({"z.py": "3\n"}, merge=side, when="2024-02-03")
+    info = mining.open_repository(repo.path)
+    assert mining.first_parent_chain_since(info, first) == [merge, second]
+    assert mining.first_parent_chain_since(info, merge) == []
+    # An ancestor reached through a second parent only is not on the chain.
+    assert mining.first_parent_chain_since(info, side) is None
+    # HEAD moves to a branch that merged the old head as its second parent: the old head left the chain.
+    other = repo.commit({"w.py": "4\n"}, branch="other", parent=first, when="2024-02-04")
+    repo.commit({"w.py": "5\n"}, branch="other", parent=other, merge=merge, when="2024-02-05")
+    run_git(repo.path, "checkout", "-q", "other")
+    moved = mining.open_repository(repo.path)
+    assert mining.is_ancestor(moved, merge) and mining.first_parent_chain_since(moved, merge) is None
+    assert mining.first_parent_chain_since(moved, first) == [moved.head, other]
+
+
 # -- hardening ---------------------------------------------------------------------------------------------
 
 

@@ -261,3 +261,184 @@ def test_cli_scans_a_repo_named_like_an_option_with_awkward_paths(tmp_path: Path
         paths = {row[0] for row in conn.execute("select path from file_changes")}
         authors = {row[0] for row in conn.execute("select author_name from commits")}
     assert paths == {*names, "latin-\\xe9.py"} and authors == {"José"}
+
+
+# -- rescans from a checkpoint ------------------------------------------------------------------------------
+
+
+def canonical_checkpoint(store: Store, repo: RepoBuilder, subdir: str | None = None) -> dict:
+    """The stored checkpoint of ``repo`` with every interned code replaced by its name (numbering differs)."""
+    from collections import Counter
+
+    from scorecard.metrics import Checkpoint
+
+    repo_id = store.find_repo("t", str(repo.path.resolve()), subdir)
+    assert repo_id is not None
+    blob = store.load_scan_checkpoint(repo_id)
+    assert blob is not None
+    checkpoint = Checkpoint.from_bytes(blob)
+    assert checkpoint is not None
+    paths, authors, kinds = checkpoint.paths, checkpoint.authors, checkpoint.kinds
+    commits: dict[int, list[str]] = {}
+    for commit, path in zip(checkpoint.touched_commit.tolist(), checkpoint.touched_path.tolist(), strict=True):
+        commits.setdefault(commit, []).append(paths[path])
+    replay = checkpoint.replay.to_document()
+    return {
+        "head": checkpoint.head,
+        "settings": checkpoint.settings,
+        "merges": checkpoint.merges,
+        "first_time": checkpoint.first_time,
+        "commits_by_quarter": checkpoint.commits_by_quarter,
+        "churn": checkpoint.churn,
+        "owners": {
+            (paths[p], authors[a]): c
+            for p, a, c in zip(
+                checkpoint.owner_path.tolist(),
+                checkpoint.owner_author.tolist(),
+                checkpoint.owner_churn.tolist(),
+                strict=True,
+            )
+        },
+        "touched": Counter(tuple(sorted(files)) for files in commits.values()),
+        "line_state": checkpoint.line_state,
+        "line_events_seen": checkpoint.line_events_seen,
+        "events": Counter(
+            zip(
+                checkpoint.event_time.tolist(),
+                [kinds[k] for k in checkpoint.event_kind.tolist()],
+                checkpoint.event_lines.tolist(),
+                strict=True,
+            )
+        ),
+        "flags": sorted(map(tuple, replay["flags"]), key=repr),
+        "files": sorted(
+            (
+                [path, flags, debt, tracked, sorted((p, n) for p, n, _ in lives)]
+                for path, flags, debt, tracked, lives in replay["files"]
+            ),
+            key=repr,
+        ),
+        "debt_changes": replay["debt_changes"],
+    }
+
+
+def stored_results(store: Store) -> dict:
+    """What a scan leaves in the store besides its history: the latest scan's metrics, lines and flags."""
+    queries = {
+        "metrics": "select metric, value from scan_metrics where scan_id = (select max(id) from scans) order by 1",
+        "lines": "select kind, ext, files, binary_files, lines from lines_at_head "
+        "where scan_id = (select max(id) from scans) order by 1, 2",
+        "quarters": "select quarter, metric, value from quarter_metrics order by 1, 2",
+        "flags": "select pattern, name, path, introduced_commit, introduced_at, removed_commit, removed_at, alive, "
+        "age_days, stale from flags order by 1, 2, 3, 5",
+    }
+    return {name: store.db.execute(sql).fetchall() for name, sql in queries.items()}
+
+
+def move_main_to(repo: RepoBuilder, sha: str) -> None:
+    run_git(repo.path, "update-ref", "refs/heads/main", sha)
+    run_git(repo.path, "reset", "-q", "--hard", sha)
+    repo.heads["main"] = sha
+
+
+def step_plain(repo: RepoBuilder) -> None:
+    files: dict[str | bytes, str | bytes | None] = {"src/new.py": "a = 1\n# TODO new\n", "logo.bin": b"\0\1\2"}
+    files["src/awkward \t\n\u00e9.py"] = "# TODO in a checkpoint\n"
+    files[b"src/latin-\xe9.py"] = "# FIXME not utf-8\n"
+    repo.commit(files, author=(b"Jos\xe9", "jose@example.com"), when="2024-04-02")
+
+
+def step_rename_across_kinds(repo: RepoBuilder) -> None:
+    # src/model.py (code) becomes configs/model.py (config), with an edit: lines and kinds follow.
+    repo.commit(renames={"src/model.py": "configs/model.py"}, files={"configs/model.py": "m0\nm1\n"}, when="2024-04-03")
+
+
+def step_flag_removal(repo: RepoBuilder) -> None:
+    # Dated before the first commit (clocks skew): the quarters now start earlier too.
+    repo.commit({"src/train.py": "# TODO one\n", "conf.yaml": "lr: 1\n"}, when="2023-11-20")
+
+
+def step_merge(repo: RepoBuilder) -> None:
+    # A side branch (dated before the last scanned head: clocks skew) merged with a conflict resolution.
+    base = repo.heads["main"]
+    repo.commit({"src/side.py": ARGPARSE.format(name="side"), "src/new.py": "b = 2\n"}, branch="feat", parent=base)
+    repo.commit({"src/new.py": "c = 3\n# FIXME main\n"}, when="2024-05-01")
+    repo.commit({"src/new.py": "resolved\n"}, merge=repo.heads["feat"], when="2024-05-02")
+
+
+def step_off_the_chain(repo: RepoBuilder) -> None:
+    # HEAD moves to a branch that merged the last scanned head as its second parent: still an ancestor,
+    # no longer on the first-parent chain, so the chain (and every state built on it) differs below it.
+    other = repo.commit({"src/other.py": "x\n# XXX other\n"}, branch="other", parent=repo.heads["feat"])
+    merged = repo.commit({"src/other.py": "y\n"}, branch="other", merge=repo.heads["main"], when="2024-05-20")
+    assert other != merged
+    move_main_to(repo, merged)
+
+
+STEPS = [
+    (step_plain, True),
+    (step_rename_across_kinds, True),
+    (step_flag_removal, True),
+    (step_merge, True),
+    (step_off_the_chain, False),
+    (step_plain, True),  # the fallback wrote a checkpoint again
+]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"subdir": "src", "exclude_paths": ("src/train.py",), "exclude_authors": ("Bob",)}],
+    ids=["whole-repository", "subdir-and-exclusions"],
+)
+def test_rescans_from_a_checkpoint_equal_full_scans(tmp_path: Path, options: dict):
+    repo = RepoBuilder(tmp_path / "r")
+    build_history(repo)
+    repo.commit({"src/bob.py": "b\n"}, author=("Bob", "bob@example.com"), when="2024-03-01")
+    store = Store.open(tmp_path / "a.db")
+    first = scan_summary(repo.path, store=store, **options)
+    assert first["scan"]["mode"] == "full" and not first["scan"]["from_checkpoint"]
+    for number, (step, resumable) in enumerate(STEPS):
+        step(repo)
+        again = scan_summary(repo.path, store=store, **options)
+        assert again["scan"]["mode"] == "incremental"
+        assert again["scan"]["from_checkpoint"] is resumable, (number, step.__name__)
+        assert resumable or "first-parent chain" in again["scan"]["reason"]
+        fresh_store = Store.memory()
+        fresh = scan_summary(repo.path, store=fresh_store, **options)
+        assert comparable(again) == comparable(fresh), (number, step.__name__)
+        assert stored_results(store) == stored_results(fresh_store), (number, step.__name__)
+        subdir = options.get("subdir")
+        assert canonical_checkpoint(store, repo, subdir) == canonical_checkpoint(fresh_store, repo, subdir)
+        fresh_store.close()
+    store.close()
+
+
+def test_a_checkpoint_is_used_only_with_the_same_settings(tmp_path: Path):
+    repo = RepoBuilder(tmp_path / "r")
+    build_history(repo)
+    store = Store.open(tmp_path / "a.db")
+    scan_summary(repo.path, store=store)
+    step_plain(repo)
+    # Other exclusions: the stored history is replayed instead, with the same result as a full scan.
+    excluded = scan_summary(repo.path, store=store, exclude_paths=("src/*",))
+    assert excluded["scan"]["mode"] == "incremental" and not excluded["scan"]["from_checkpoint"]
+    assert comparable(excluded) == comparable(scan_summary(repo.path, exclude_paths=("src/*",)))
+    step_rename_across_kinds(repo)
+    assert scan_summary(repo.path, store=store, exclude_paths=("src/*",))["scan"]["from_checkpoint"]
+    # A scan written without a checkpoint (an older scorecard) leaves none to resume from.
+    repo_id = store.find_repo("t", str(repo.path.resolve()), None)
+    assert repo_id is not None and store.load_scan_checkpoint(repo_id) is not None
+    state = store.last_scan_state("t", str(repo.path.resolve()), None)
+    result = scan_repository(repo.path, ScanOptions(team="t", now=NOW), state, None)
+    store.save_scan(result.write)
+    assert store.load_scan_checkpoint(repo_id) is None
+    step_flag_removal(repo)
+    again = scan_summary(repo.path, store=store)
+    assert not again["scan"]["from_checkpoint"] and comparable(again) == comparable(scan_summary(repo.path))
+    # A damaged checkpoint is ignored the same way.
+    store.db.execute("update scan_checkpoints set state = ?", [b"PK\x03\x04 damaged"])
+    step_merge(repo)
+    again = scan_summary(repo.path, store=store)
+    assert not again["scan"]["from_checkpoint"] and comparable(again) == comparable(scan_summary(repo.path))
+    assert store.load_scan_checkpoint(repo_id) not in (None, b"PK\x03\x04 damaged")
+    store.close()
