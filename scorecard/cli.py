@@ -108,6 +108,39 @@ def run_tui(db_path: Path | None, **options: str | None) -> None:
     make_app(db_path=db_path, **options).run()  # type: ignore[arg-type]
 
 
+class ScanProgressBars:
+    """A progress bar per repository on stderr (a terminal only), and the scan's phase messages between them."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.open_line = False
+        self.last: tuple[str, int] | None = None
+
+    def advance(self, path: str, read: int, total: int) -> None:
+        if self.last == (path, read):  # the final tick can repeat the last periodic one
+            return
+        self.last = (path, read)
+        total = max(total, read, 1)
+        filled = round(self.WIDTH * read / total)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\r{Path(path).name}: [{bar}] {read / total:4.0%} {read:,}/{total:,} commits")
+        self.open_line = read < total
+        self.stream.write("" if self.open_line else "\n")
+        self.stream.flush()
+
+    def message(self, text: str) -> None:
+        self.close()
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.open_line:
+            self.stream.write("\n")
+            self.open_line = False
+
+
 # ---------------------------------------------------------------------------------------------------------
 # questions
 
@@ -393,15 +426,20 @@ def scan(
         exclude_commits=exclude_commits,
         full=full,
     )
-    show_progress = not as_json and sys.stderr.isatty()
+    on_terminal = not as_json and sys.stderr.isatty()
+    bars = ScanProgressBars()
     with open_store(db_path) as store:
-        summaries = scan_repositories(
-            store,
-            list(paths),
-            options,
-            jobs=jobs,
-            progress=(lambda message: click.echo(message, err=True)) if show_progress else None,
-        )
+        try:
+            summaries = scan_repositories(
+                store,
+                list(paths),
+                options,
+                jobs=jobs,
+                progress=bars.message if on_terminal else None,
+                advance=bars.advance if on_terminal else None,
+            )
+        finally:
+            bars.close()
     for summary in summaries:
         for warning in summary["warnings"]:
             click.echo(f"Warning: {warning}", err=True)

@@ -534,6 +534,15 @@ def keyword_hits(
     return hits
 
 
+def count_commits(info: RepoInfo, since: str | None = None) -> int:
+    """How many commits :func:`stream_history` will yield (merges included): the length of a progress bar."""
+    args = ["rev-list", "--count", "--full-history", *_revision_args(info, since)]
+    with _running(info, [*args, *_pathspec_args(_subdir_pathspec(info))]) as process:
+        text = process.stdout.read().strip()
+        process.finish()
+    return int(text or 0)
+
+
 def first_parent_chain(info: RepoInfo) -> list[str]:
     """The commits on HEAD's first-parent chain, newest first (the chain the line history is built on)."""
     with _running(info, ["rev-list", "--first-parent", info.head]) as process:

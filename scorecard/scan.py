@@ -38,6 +38,9 @@ from scorecard.filekinds import suffix_of
 from scorecard.store import RepoScanState, ScanWrite, Store
 
 Progress = Callable[[str], None]
+# (commits read so far, commits to read) for one repository: what a progress bar shows.
+Advance = Callable[[int, int], None]
+ADVANCE_EVERY = 2_000  # commits between two progress ticks: cheap, and smooth enough for a bar
 # The previous scan's records: commits, file changes and the blob-evidence cache.
 StoredHistory = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], dict[tuple[str, str], str]]
 BATCH_ROWS = 50_000
@@ -161,16 +164,22 @@ class _Mining:
         """Ctrl-C or an error: the -G pass must not outlive the scan."""
         self._group.kill_all()
 
-    def stream(self) -> tuple[pd.DataFrame, pd.DataFrame, list[str] | None]:
+    def stream(self, advance: Advance | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[str] | None]:
         """New commits and file changes (frames in the store's column order) and HEAD's first-parent chain.
 
         With ``chain_since``, only the chain above ``since`` (None when ``since`` is not on the chain).
+        ``advance`` hears (commits read, commits to read) every :data:`ADVANCE_EVERY` commits and at the end.
         """
         commit_parts: list[pd.DataFrame] = []
         change_parts: list[pd.DataFrame] = []
         commit_rows: list[tuple[Any, ...]] = []
         change_rows: list[tuple[Any, ...]] = []
+        total = mining.count_commits(self.info, self.since) if advance else 0
+        read = 0
         for commit in mining.stream_history(self.info, self.since):
+            read += 1
+            if advance and read % ADVANCE_EVERY == 0:
+                advance(read, total)
             commit_rows.append(
                 (
                     commit.sha,
@@ -202,6 +211,8 @@ class _Mining:
                 change_rows, commit_rows = [], []
         change_parts.append(metrics.changes_frame(change_rows))
         commit_parts.append(metrics.commits_frame(commit_rows))
+        if advance:
+            advance(read, max(total, read))
         if self.chain_since and self.since is not None:
             chain = mining.first_parent_chain_since(self.info, self.since)
         else:
@@ -352,6 +363,7 @@ def scan_repository(
     stored: StoredHistory | Callable[[], StoredHistory] | None,
     progress: Progress | None = None,
     checkpoint: bytes | None = None,
+    advance: Advance | None = None,
 ) -> RepoScan:
     """Mine one repository and compute its evidence; nothing is written (see :meth:`Store.save_scan`).
 
@@ -386,7 +398,7 @@ def scan_repository(
         say(f"{info.name}: {mode} scan ({reason})")
         passes = _Mining(info, config, since, chain_since=resumed is not None)
         try:
-            commits, changes, chain = passes.stream()
+            commits, changes, chain = passes.stream(advance)
             if chain is None:  # the last head is an ancestor of HEAD, but not on its first-parent chain
                 resumed, chain = None, mining.first_parent_chain(info)
                 reason += "; it left HEAD's first-parent chain, so every metric is recomputed"
@@ -513,11 +525,13 @@ def scan_repositories(
     options: ScanOptions,
     jobs: int | None = None,
     progress: Progress | None = None,
+    advance: Callable[[str, int, int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Scan every path for ``options.team`` and store each result; returns the JSON summaries in order.
 
     Every path is validated first, so a bad one fails the command before anything is written. With more
-    than one repository and ``jobs`` > 1 the repositories are mined in parallel processes.
+    than one repository and ``jobs`` > 1 the repositories are mined in parallel processes. ``advance`` hears
+    (path, commits read, commits to read) while a repository is read in this process (not from workers).
     """
     for path in paths:
         mining.open_repository(path, options.subdir)
@@ -527,7 +541,8 @@ def scan_repositories(
     if len(paths) == 1 or jobs == 1 or store.path is None:
         for path in paths:
             state, stored, checkpoint = _previous_scan(store, options, path)
-            result = scan_repository(path, options, state, stored, say, checkpoint=checkpoint)
+            ticks = (lambda read, total, path=path: advance(str(path), read, total)) if advance else None
+            result = scan_repository(path, options, state, stored, say, checkpoint=checkpoint, advance=ticks)
             store.save_scan(result.write, checkpoint=result.checkpoint)
             summaries.append(result.summary)
             say(f"{result.summary['repo']}: stored in {result.summary['elapsed_s']:.1f}s")

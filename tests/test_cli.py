@@ -315,3 +315,54 @@ def test_show_includes_the_latest_scan_and_its_contradictions(tmp_path, seeded_d
     assert doc["metrics"]["lines.code"] == 12
     [contradiction] = [c for c in doc["contradictions"] if c["question"] == "entanglement-1"]
     assert contradiction["option"] == "automated-checks" and contradiction["rule"] == "coupling.strong_pairs >= 10"
+
+
+def test_scan_draws_a_progress_bar_on_a_terminal(tmp_path):
+    """stderr on a pseudo-terminal (no real TTY needed): the bar is drawn; with --json or a pipe it is not."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.gitrepo import RepoBuilder
+
+    repo = RepoBuilder(tmp_path / "repo")
+    for n in range(3):
+        repo.commit({"a.py": f"x = {n}\n"}, when=f"2024-0{n + 1}-01")
+    scorecard = str(Path(sys.executable).with_name("scorecard"))
+    command = [scorecard, "scan", str(repo.path), "--team", "t", "--db", str(tmp_path / "p.db")]
+    leader, follower = pty.openpty()
+    process = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower, timeout=60)
+    os.close(follower)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(leader)
+    assert process.returncode == 0
+    assert "repo: [" + "#" * 30 + "] 100% 3/3 commits" in drawn.decode()
+    piped = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert piped.returncode == 0 and "commits" in piped.stdout and "[" not in piped.stderr
+
+
+def test_progress_bars_between_messages():
+    import io
+
+    from scorecard.cli import ScanProgressBars
+
+    out = io.StringIO()
+    bars = ScanProgressBars(out)
+    bars.message("repo: full scan")
+    bars.advance("/x/repo", 2_000, 4_000)
+    bars.advance("/x/repo", 4_000, 4_000)
+    bars.advance("/x/repo", 4_000, 4_000)  # the final tick repeats the last one: drawn once
+    bars.message("repo: stored")
+    lines = out.getvalue().split("\n")
+    assert lines[0] == "repo: full scan"
+    assert lines[1].count("\r") == 2 and lines[1].endswith("] 100% 4,000/4,000 commits")
+    assert lines[2] == "repo: stored"
