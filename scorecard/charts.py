@@ -24,7 +24,7 @@ import matplotlib as mpl
 from markupsafe import Markup
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 
 # Colours that stay apart for the common colour-vision deficiencies (Okabe and Ito), plus greys.
@@ -40,7 +40,7 @@ LIGHT_GREY = "#e3e6ea"
 INK = "#2b2f36"
 SERIES_COLOURS = (BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, GREY)
 
-RC = {
+RC: dict[Any, Any] = {
     "svg.fonttype": "none",  # text stays text: the page's font, selectable, a fraction of the bytes
     "svg.hashsalt": "scorecard",  # stable ids, so the same data gives the same bytes
     "text.parse_math": False,  # a "$" is a dollar sign, never TeX
@@ -379,9 +379,9 @@ def _bars(
     axes.add_collection(PolyCollection(boxes, facecolors=shown, linewidths=0), autolim=False)
 
 
-def _render(figure: Figure) -> str:
+def _render(figure: Figure | SubFigure) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    figure.figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
 
 

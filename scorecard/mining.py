@@ -263,7 +263,9 @@ class _GitProcess:
             )
         except git.GitCommandNotFound:
             raise MiningError("git is not installed or not on PATH") from None
-        self.proc: subprocess.Popen[bytes] = self._auto.proc
+        proc = self._auto.proc
+        assert proc is not None, "GitPython started no process"
+        self.proc: subprocess.Popen[bytes] = proc
         self._stderr: list[bytes] = []
         self._stderr_reader = threading.Thread(target=self._drain_stderr, daemon=True)
         self._stderr_reader.start()

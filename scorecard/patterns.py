@@ -525,11 +525,11 @@ def replay(changes: Iterable[ChainChange], evidence_of: BlobSource, state: Repla
                     life = lives.pop(key)
                     life.removed_commit, life.removed_at = change.sha, change.committed_at
             for key in after.flags:
-                life = lives.get(key)
-                if life is None:
-                    life = lives[key] = FlagLife(key[0], key[1], change.path, change.sha, change.committed_at)
-                    flags.append(life)
-                life.path = change.path
+                found = lives.get(key)
+                if found is None:
+                    found = lives[key] = FlagLife(key[0], key[1], change.path, change.sha, change.committed_at)
+                    flags.append(found)
+                found.path = change.path
             added = after.debt - old_evidence.debt
             removed = old_evidence.debt - after.debt
             if added or removed:

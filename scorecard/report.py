@@ -602,7 +602,8 @@ class _Builder:
             _part(self.metrics_by, (team,), evidence.metrics).set_index(["metric", "quarter"])["value"].to_dict()
         )
         figures: list[Figure] = []
-        for key, (title, series, *_rest) in EVIDENCE_SERIES.items():
+        for key, spec in EVIDENCE_SERIES.items():
+            title, series = spec[0], spec[1]
             lines = [[_none_if_nan(values_at.get((metric, q))) for q in self.quarters] for metric, _ in series]
             if not any(v is not None for line in lines for v in line):
                 continue

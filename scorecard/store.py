@@ -55,13 +55,13 @@ migrations = Migrations("scorecard")
 
 @migrations()
 def m001_teams_surveys_answers(db: sqlite_utils.Database) -> None:
-    db["teams"].create(
+    db.table("teams").create(
         {"id": int, "name": str, "created_at": str},
         pk="id",
         not_null={"name", "created_at"},
     )
-    db["teams"].create_index(["name"], unique=True)
-    db["surveys"].create(
+    db.table("teams").create_index(["name"], unique=True)
+    db.table("surveys").create(
         {
             "id": int,
             "team_id": int,
@@ -77,8 +77,8 @@ def m001_teams_surveys_answers(db: sqlite_utils.Database) -> None:
         foreign_keys=[("team_id", "teams", "id")],
         not_null={"team_id", "quarter", "bank_id", "bank_version", "status", "started_at", "updated_at"},
     )
-    db["surveys"].create_index(["team_id", "quarter", "bank_id"], unique=True)
-    db["answers"].create(
+    db.table("surveys").create_index(["team_id", "quarter", "bank_id"], unique=True)
+    db.table("answers").create(
         {
             "survey_id": int,
             "question_id": str,
@@ -98,15 +98,15 @@ def m001_teams_surveys_answers(db: sqlite_utils.Database) -> None:
 @migrations()
 def m002_repos_scans_commits(db: sqlite_utils.Database) -> None:
     """Git evidence: repositories a team scans, their scans, the mined history and the latest results."""
-    db["repos"].create(
+    db.table("repos").create(
         {"id": int, "team_id": int, "path": str, "subdir": str, "name": str, "created_at": str},
         pk="id",
         foreign_keys=[("team_id", "teams", "id")],
         not_null={"team_id", "path", "subdir", "name", "created_at"},
         defaults={"subdir": ""},
     )
-    db["repos"].create_index(["team_id", "path", "subdir"], unique=True)
-    db["scans"].create(
+    db.table("repos").create_index(["team_id", "path", "subdir"], unique=True)
+    db.table("scans").create(
         {
             "id": int,
             "repo_id": int,
@@ -125,8 +125,8 @@ def m002_repos_scans_commits(db: sqlite_utils.Database) -> None:
         foreign_keys=[("repo_id", "repos", "id")],
         not_null={"repo_id", "scanned_at", "head", "mode"},
     )
-    db["scans"].create_index(["repo_id", "scanned_at"])
-    db["commits"].create(
+    db.table("scans").create_index(["repo_id", "scanned_at"])
+    db.table("commits").create(
         {
             "repo_id": int,
             "sha": str,
@@ -140,7 +140,7 @@ def m002_repos_scans_commits(db: sqlite_utils.Database) -> None:
         pk=("repo_id", "sha"),
         foreign_keys=[("repo_id", "repos", "id")],
     )
-    db["file_changes"].create(
+    db.table("file_changes").create(
         {
             "repo_id": int,
             "sha": str,  # a merge's changes are its diff against the first parent
@@ -155,12 +155,12 @@ def m002_repos_scans_commits(db: sqlite_utils.Database) -> None:
         },
         foreign_keys=[("repo_id", "repos", "id")],
     )
-    db["file_changes"].create_index(["repo_id", "sha"])
-    db["blob_evidence"].create(
+    db.table("file_changes").create_index(["repo_id", "sha"])
+    db.table("blob_evidence").create(
         {"repo_id": int, "blob": str, "suffix": str, "patterns_fingerprint": str, "evidence": str},
         pk=("repo_id", "blob", "suffix"),
     )
-    db["flags"].create(
+    db.table("flags").create(
         {
             "repo_id": int,
             "scan_id": int,
@@ -177,18 +177,18 @@ def m002_repos_scans_commits(db: sqlite_utils.Database) -> None:
         },
         foreign_keys=[("repo_id", "repos", "id"), ("scan_id", "scans", "id")],
     )
-    db["flags"].create_index(["repo_id"])
-    db["lines_at_head"].create(
+    db.table("flags").create_index(["repo_id"])
+    db.table("lines_at_head").create(
         {"scan_id": int, "kind": str, "ext": str, "files": int, "binary_files": int, "lines": int},
         pk=("scan_id", "kind", "ext"),
         foreign_keys=[("scan_id", "scans", "id")],
     )
-    db["scan_metrics"].create(
+    db.table("scan_metrics").create(
         {"scan_id": int, "metric": str, "value": float},
         pk=("scan_id", "metric"),
         foreign_keys=[("scan_id", "scans", "id")],
     )
-    db["quarter_metrics"].create(
+    db.table("quarter_metrics").create(
         {"repo_id": int, "quarter": str, "metric": str, "value": float, "scan_id": int},
         pk=("repo_id", "quarter", "metric"),
         foreign_keys=[("repo_id", "repos", "id"), ("scan_id", "scans", "id")],
@@ -199,7 +199,7 @@ def m002_repos_scans_commits(db: sqlite_utils.Database) -> None:
 def m003_scan_checkpoints(db: sqlite_utils.Database) -> None:
     """Fast rescans: the metrics' running state at a repository's last scanned head, one row per repository
     (an opaque blob written and read by scorecard.metrics.Checkpoint; a rescan without it reads the history)."""
-    db["scan_checkpoints"].create(
+    db.table("scan_checkpoints").create(
         {"repo_id": int, "scan_id": int, "head": str, "state": bytes},
         pk="repo_id",
         foreign_keys=[("repo_id", "repos", "id"), ("scan_id", "scans", "id")],
@@ -291,8 +291,8 @@ class ScanWrite:
     commits: Iterable[Sequence[Any]]
     file_changes: Iterable[Sequence[Any]]
     blob_evidence: Iterable[Sequence[Any]]
-    flags: list[Sequence[Any]]
-    lines: list[Sequence[Any]]
+    flags: Sequence[Sequence[Any]]
+    lines: Sequence[Sequence[Any]]
     metrics: dict[str, float | None]
     quarter_metrics: dict[str, dict[str, float | None]]
 
@@ -869,7 +869,8 @@ class Store:
         Columns are :attr:`SURVEY_ANSWER_COLUMNS`; a survey without answers yet is one row whose answer
         columns are NULL, so it still shows in a report. Ordered by team, quarter, bank and answer order.
         """
-        where, params = ["1 = 1"], []
+        where: list[str] = ["1 = 1"]
+        params: list[Any] = []
         if teams is not None:
             if not teams:
                 return []
