@@ -320,6 +320,18 @@ async def test_export_from_results(store, bank_path, tmp_path):
     assert "a-1: none" in target.read_text()
 
 
+async def _open_scan_screen(pilot, app):
+    """From the home screen with team "ranking" selected, press c; returns the scan screen."""
+    from scorecard.tui.scan import ScanScreen
+
+    app.store.ensure_team("ranking")
+    app.screen.refresh_teams(select="ranking")
+    await pilot.press("c")
+    await pilot.pause()
+    assert isinstance(app.screen, ScanScreen)
+    return app.screen
+
+
 async def _wait_until_idle(pilot, screen, seconds: float = 30.0) -> None:
     for _ in range(int(seconds / 0.1)):
         await pilot.pause(0.1)
@@ -329,7 +341,6 @@ async def _wait_until_idle(pilot, screen, seconds: float = 30.0) -> None:
 
 
 async def test_scan_from_the_home_screen_feeds_the_survey_evidence(tmp_path):
-    from scorecard.tui.scan import ScanScreen
     from tests.gitrepo import RepoBuilder
 
     repo = RepoBuilder(tmp_path / "repo")
@@ -340,12 +351,7 @@ async def test_scan_from_the_home_screen_feeds_the_survey_evidence(tmp_path):
     Store.open(path).close()
     app = make_app(db_path=path, quarter="2026Q4", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.store.ensure_team("ranking")
-        app.screen.refresh_teams(select="ranking")
-        await pilot.press("c")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ScanScreen)
+        screen = await _open_scan_screen(pilot, app)
         await pilot.press(*str(repo.path), "enter", "enter")
         await _wait_until_idle(pilot, screen)
         assert "Done: 1 repositories scanned" in "\n".join(screen.query_one("#scan-log").lines)
@@ -372,12 +378,7 @@ async def test_a_scan_can_be_cancelled_and_stores_nothing(tmp_path):
     Store.open(path).close()
     app = make_app(db_path=path, quarter="2026Q4", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.store.ensure_team("ranking")
-        app.screen.refresh_teams(select="ranking")
-        await pilot.press("c")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ScanScreen)
+        screen = await _open_scan_screen(pilot, app)
         await pilot.press(*str(repo.path), "enter", "enter", "escape")  # start, then cancel at once
         await _wait_until_idle(pilot, screen)
         assert "Cancelled" in "\n".join(screen.query_one("#scan-log").lines)
