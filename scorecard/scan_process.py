@@ -24,8 +24,9 @@ from typing import Any, TextIO
 
 @dataclass(frozen=True)
 class ScanEvent:
-    """What the child reports: ``progress`` (a message), ``repo`` (one repository stored, with its summary),
-    ``error`` (a one-line message; the scan stopped) or ``done``."""
+    """What the child reports: ``progress`` (a message), ``advance`` (``summary`` holds commits ``read`` of
+    ``total`` for the repository being read), ``repo`` (one repository stored, with its summary), ``error`` (a
+    one-line message; the scan stopped) or ``done``."""
 
     kind: str
     message: str = ""
@@ -91,7 +92,12 @@ def run_child(db_path: str, team: str, targets: list[tuple[str, str | None]], ou
             for path, subdir in targets:
                 options = ScanOptions(team=team, subdir=subdir)
                 [summary] = scan_repositories(
-                    store, [path], options, jobs=1, progress=lambda message: _emit(out, "progress", message)
+                    store,
+                    [path],
+                    options,
+                    jobs=1,
+                    progress=lambda message: _emit(out, "progress", message),
+                    advance=lambda _path, read, total: _emit(out, "advance", "", {"read": read, "total": total}),
                 )
                 _emit(out, "repo", f"{summary['repo']}: {summary['commits']} commits", summary)
     except ScorecardError as error:

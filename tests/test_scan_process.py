@@ -31,6 +31,8 @@ def test_child_reports_progress_and_stores_the_scan(tmp_path):
     run_child(str(db), "ranking", [(str(repo), None)], out)
     events = events_of(out.getvalue())
     assert [e["kind"] for e in events][-2:] == ["repo", "done"]
+    # the bar's last tick: every commit of the stream read
+    assert [e["summary"] for e in events if e["kind"] == "advance"][-1] == {"read": 2, "total": 2}
     assert events[-2]["summary"]["commits"] == 2
     with Store.open(db) as store:
         assert store.latest_team_metrics("ranking")["flags.alive"] == 2.0  # the absl flag and the yaml toggle

@@ -33,7 +33,14 @@ class ScanScreen(ModalScreen[bool]):
         line: str
         """What the scan says, for the log."""
         repo_done: bool = False
-        """True when a repository's scan was stored: the progress bar moves one step."""
+        """True when a repository's scan was stored (counted for the result of the screen)."""
+
+    @dataclass
+    class Advanced(Message):
+        """The repository being read: ``read`` of ``total`` commits so far (drives the progress bar)."""
+
+        read: int
+        total: int
 
     @dataclass
     class Finished(Message):
@@ -102,8 +109,7 @@ class ScanScreen(ModalScreen[bool]):
         self.running = True
         self.cancelled = False
         self.stored = 0
-        bar = self.query_one(ProgressBar)
-        bar.update(total=len(self.targets), progress=0)
+        self.query_one(ProgressBar).update(total=None, progress=0)
         self.query_one(Input).disabled = True
         self.query_one(Log).write_line(f"Scanning {len(self.targets)} repositories…")
         self.run_scan()
@@ -124,7 +130,9 @@ class ScanScreen(ModalScreen[bool]):
             if worker.is_cancelled or self.cancelled:
                 self.post_message(self.Finished(cancelled=True))
                 return
-            if event.kind == "progress":
+            if event.kind == "advance":
+                self.post_message(self.Advanced(event.summary["read"], event.summary["total"]))
+            elif event.kind == "progress":
                 self.post_message(self.Progress(event.message))
             elif event.kind == "repo":
                 self.post_message(self.Progress(event.message + " · stored", repo_done=True))
@@ -138,7 +146,11 @@ class ScanScreen(ModalScreen[bool]):
         self.query_one(Log).write_line(message.line)
         if message.repo_done:
             self.stored += 1
-            self.query_one(ProgressBar).advance(1)
+
+    @on(Advanced)
+    def show_commits_read(self, message: Advanced) -> None:
+        # The bar follows the commits of the repository being read; the log says which repository it is.
+        self.query_one(ProgressBar).update(total=max(message.total, 1), progress=message.read)
 
     @on(Finished)
     def show_finished(self, message: Finished) -> None:
