@@ -354,7 +354,7 @@ async def test_scan_from_the_home_screen_feeds_the_survey_evidence(tmp_path):
         screen = await _open_scan_screen(pilot, app)
         await pilot.press(*str(repo.path), "enter", "enter")
         await _wait_until_idle(pilot, screen)
-        assert "Done: 1 repositories scanned" in "\n".join(screen.query_one("#scan-log").lines)
+        assert "Done: 1 repository scanned" in "\n".join(screen.query_one("#scan-log").lines)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)

@@ -21,6 +21,10 @@ from textual.worker import get_current_worker
 from scorecard.scan_process import CancellableScan
 
 
+def repositories(count: int) -> str:
+    return f"{count} repositor{'y' if count == 1 else 'ies'}"
+
+
 class ScanScreen(ModalScreen[bool]):
     """Dismisses with True when at least one repository was scanned and stored."""
 
@@ -111,7 +115,7 @@ class ScanScreen(ModalScreen[bool]):
         self.stored = 0
         self.query_one(ProgressBar).update(total=None, progress=0)
         self.query_one(Input).disabled = True
-        self.query_one(Log).write_line(f"Scanning {len(self.targets)} repositories…")
+        self.query_one(Log).write_line(f"Scanning {repositories(len(self.targets))}…")
         self.run_scan()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -162,7 +166,7 @@ class ScanScreen(ModalScreen[bool]):
         elif message.error:
             log.write_line(f"Error: {message.error}")
         else:
-            log.write_line(f"Done: {self.stored} repositories scanned. Esc to close.")
+            log.write_line(f"Done: {repositories(self.stored)} scanned. Esc to close.")
 
     def action_cancel_or_close(self) -> None:
         if self.running:
