@@ -366,3 +366,9 @@ def test_progress_bars_between_messages():
     assert lines[0] == "repo: full scan"
     assert lines[1].count("\r") == 2 and lines[1].endswith("] 100% 4,000/4,000 commits")
     assert lines[2] == "repo: stored"
+
+
+def test_bare_scorecard_without_a_terminal_says_what_to_do():
+    result = CliRunner().invoke(main, [], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "needs a terminal" in result.stderr and "--answers FILE" in result.stderr

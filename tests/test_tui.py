@@ -413,3 +413,51 @@ async def test_write_the_report_from_results(tmp_path):
                 break
     page = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
     assert "ranking" in page.get_text()
+
+
+async def test_tui_error_paths_notify_and_write_nothing(tmp_path, store, bank_path):
+    """An unwritable export path, a report with no survey and a scan path that is no directory: a message each."""
+    from scorecard.tui.scan import ScanScreen
+
+    app = survey_app(store, bank_path)
+    messages: list[str] = []
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        app.notify = lambda message, **_: messages.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("1", "1", "1")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(tmp_path / "missing-folder" / "out.yaml")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+        app.push_screen(ScanScreen("ranking", []))
+        await pilot.pause()
+        await pilot.press(*str(tmp_path / "no-such-repo"), "enter")
+        await pilot.pause()
+        app.screen.query_one(Input).value = ""  # the bad path stays for fixing; cleared, Enter means "start"
+        await pilot.press("enter")  # nothing listed: nothing to scan
+        await pilot.pause()
+    assert any(m.startswith("Cannot write") and "missing-folder" in m for m in messages)
+    assert any("is not a directory" in m for m in messages)
+    assert any("Add a repository path first" in m for m in messages)
+    assert not (tmp_path / "missing-folder").exists()
+
+
+async def test_report_from_home_without_any_survey_says_so(tmp_path):
+    path = tmp_path / "empty.db"
+    app = make_app(db_path=path, quarter="2026Q4", clock=clock)
+    messages: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.notify = lambda message, **_: messages.append(str(message))  # type: ignore[method-assign]
+        app.store.ensure_team("ranking")
+        app.screen.refresh_teams(select="ranking")
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(tmp_path / "r.html")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert any(m.startswith("no surveys yet") for m in messages)
+    assert not (tmp_path / "r.html").exists()
