@@ -11,9 +11,7 @@ a store the caller provides, normally a temporary database.
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scorecard.bank import DEFAULT_BANK, NA, UNKNOWN, Bank, Question, load_bank
-from scorecard.errors import ScorecardError
 from scorecard.quarters import current_quarter, parse_quarter, quarter_end
 from scorecard.store import AnswerInput, Store
 from scorecard.surveys import PreparedImport, apply_import
@@ -229,7 +226,6 @@ TODO_TEXTS = (
     "TODO: this join silently drops late events",
     "XXX: retrained weekly by a cron job nobody owns",
 )
-GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 
 
 @dataclass
@@ -375,24 +371,12 @@ def _history(profile: TeamProfile, quarters: list[str], now: datetime, rng: rand
 
 
 def write_demo_repository(path: Path, profile: TeamProfile, quarters: list[str], now: datetime) -> None:
-    """A bare repository at ``path`` with the team's generated history.
+    """A bare repository at ``path`` with the team's generated history (written by mining.py, the one module
+    that runs git)."""
+    from scorecard.mining import create_bare_repository
 
-    The one place outside mining.py that runs git: it writes a repository we generate, from a stream we
-    generate (``git fast-import``), with no user input and no configuration read.
-    """
     stream = _history(profile, quarters, now, random.Random(f"{SEED}-{profile.name}-{quarters[-1]}"))
-    environment = {**os.environ, **GIT_ENV}
-    for args, data in (
-        (["init", "-q", "--bare", "--initial-branch=main", str(path)], None),
-        (["fast-import", "--quiet"], stream),
-    ):
-        result = subprocess.run(
-            ["git", *args], cwd=path if args[0] != "init" else None, input=data, capture_output=True, env=environment
-        )
-        if result.returncode != 0:
-            raise ScorecardError(
-                f"cannot build the demo repository {path}: {result.stderr.decode(errors='replace').strip()}"
-            )
+    create_bare_repository(path, stream)
 
 
 def scan_demo_repositories(

@@ -725,3 +725,24 @@ def mailmap_fingerprint(info: RepoInfo, reader: BlobReader) -> str:
             digest.update(mailmap.read_bytes())
     digest.update(reader.read(f"{info.head}:.mailmap") or b"")
     return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Writing (the demo's generated repositories: the only write, and never of a user's repository)
+
+
+def create_bare_repository(path: Path, fast_import_stream: bytes) -> None:
+    """A new bare repository at ``path`` holding the history described by a ``git fast-import`` stream.
+
+    Only for repositories scorecard generates itself (``report --demo``): no user path, no user config.
+    """
+    environment = {**os.environ, **HARDENING_ENV, "GIT_CONFIG_GLOBAL": os.devnull, "LC_ALL": "C"}
+    for args, data in (
+        (["init", "-q", "--bare", "--initial-branch=main", str(path)], None),
+        (["--git-dir", str(path), "fast-import", "--quiet"], fast_import_stream),
+    ):
+        command = ["git", *(part for setting in HARDENING_CONFIG for part in ("-c", setting)), *args]
+        result = subprocess.run(command, input=data, capture_output=True, env=environment, check=False)
+        if result.returncode != 0:
+            detail = result.stderr.decode(errors="replace").strip().splitlines()
+            raise MiningError(f"cannot create the repository {path}: {detail[-1] if detail else 'git failed'}")

@@ -30,3 +30,15 @@ def test_only_store_speaks_sql():
         if path.name != "store.py" and speaks_sql.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_only_mining_runs_git():
+    runs_a_program = re.compile(r"^\s*import subprocess|from subprocess import|\bgit\.(?:Repo|Git)\b", re.MULTILINE)
+    # scan_process.py starts `python -m scorecard.scan_process` (a scan that can be stopped), never git itself.
+    allowed = {"mining.py", "scan_process.py"}
+    offenders = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if path.name not in allowed and runs_a_program.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
