@@ -461,3 +461,24 @@ async def test_report_from_home_without_any_survey_says_so(tmp_path):
         await pilot.pause()
     assert any(m.startswith("no surveys yet") for m in messages)
     assert not (tmp_path / "r.html").exists()
+
+
+async def test_a_locked_database_when_completing_offers_a_retry(tmp_path, bank_path):
+    path = tmp_path / "locked.db"
+    app = make_app(db_path=path, team="ranking", quarter="2026Q4", bank_name=str(bank_path), clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "1", "1")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        blocker = sqlite3.connect(path)
+        blocker.execute("begin immediate")
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, RetryPrompt)
+        blocker.rollback()
+        blocker.close()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+    with Store.open(path) as reopened:
+        assert reopened.find_survey("ranking", "2026Q4", "tiny").status == "complete"

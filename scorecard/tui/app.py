@@ -17,9 +17,9 @@ from textual.events import Resize
 from scorecard.bank import DEFAULT_BANK, load_bank
 from scorecard.quarters import current_quarter, normalize_quarter
 from scorecard.session import SurveySession, open_session
-from scorecard.store import Store
+from scorecard.store import DatabaseLocked, Store
 from scorecard.surveys import team_evidence
-from scorecard.tui.dialogs import TooSmall
+from scorecard.tui.dialogs import RetryPrompt, TooSmall
 from scorecard.tui.home import HomeScreen
 from scorecard.tui.results import ResultsScreen
 from scorecard.tui.survey import SurveyScreen
@@ -82,7 +82,16 @@ class ScorecardApp(App[None]):
             self.pop_screen()
 
     def complete_survey(self, session: SurveySession) -> None:
-        session.complete()
+        try:
+            session.complete()
+        except DatabaseLocked as error:
+
+            def retry(again: bool | None) -> None:
+                if again:
+                    self.complete_survey(session)
+
+            self.push_screen(RetryPrompt(str(error)), retry)
+            return
         self.pop_screen()  # the review
         self.switch_screen(ResultsScreen(session))
 

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from scorecard.store import DatabaseLocked
 from scorecard.surveys import team_overviews
 from scorecard.tui.dialogs import TextPrompt
 
@@ -87,9 +88,14 @@ class HomeScreen(Screen[None]):
 
     def action_add_team(self) -> None:
         def add(name: str | None) -> None:
-            if name and name.strip():
+            if not name or not name.strip():
+                return
+            try:
                 self.app.store.ensure_team(name.strip())  # type: ignore[attr-defined]
-                self.refresh_teams(select=name.strip())
+            except DatabaseLocked as error:
+                self.notify(f"{error}: try again in a moment", severity="error")
+                return
+            self.refresh_teams(select=name.strip())
 
         self.app.push_screen(TextPrompt("Add a team", placeholder="Team name, e.g. ranking"), add)
 
