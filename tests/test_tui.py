@@ -283,19 +283,24 @@ async def test_a_small_terminal_asks_for_room(store, bank_path):
         assert isinstance(app.screen, SurveyScreen)
 
 
+async def _save_through_a_lock(pilot, app, path: Path, key: str) -> None:
+    """Press ``key`` while another process holds the write lock: a retry dialog; release it, retry (r)."""
+    blocker = sqlite3.connect(path)
+    blocker.execute("begin immediate")  # another process holds the write lock
+    await pilot.press(key)
+    await pilot.pause()
+    assert isinstance(app.screen, RetryPrompt)
+    blocker.rollback()
+    blocker.close()
+    await pilot.press("r")
+    await pilot.pause()
+
+
 async def test_a_locked_database_offers_a_retry(tmp_path, bank_path):
     path = tmp_path / "locked.db"
     app = make_app(db_path=path, team="ranking", quarter="2026Q4", bank_name=str(bank_path), clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        blocker = sqlite3.connect(path)
-        blocker.execute("begin immediate")  # another process holds the write lock
-        await pilot.press("2")
-        await pilot.pause()
-        assert isinstance(app.screen, RetryPrompt)
-        blocker.rollback()
-        blocker.close()
-        await pilot.press("r")
-        await pilot.pause()
+        await _save_through_a_lock(pilot, app, path, "2")
         assert isinstance(app.screen, SurveyScreen)
         assert app.screen.session.question.id == "a-2"
     with Store.open(path) as reopened:
@@ -470,15 +475,7 @@ async def test_a_locked_database_when_completing_offers_a_retry(tmp_path, bank_p
         await pilot.press("1", "1", "1")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
-        blocker = sqlite3.connect(path)
-        blocker.execute("begin immediate")
-        await pilot.press("c")
-        await pilot.pause()
-        assert isinstance(app.screen, RetryPrompt)
-        blocker.rollback()
-        blocker.close()
-        await pilot.press("r")
-        await pilot.pause()
+        await _save_through_a_lock(pilot, app, path, "c")
         assert isinstance(app.screen, ResultsScreen)
     with Store.open(path) as reopened:
         assert reopened.find_survey("ranking", "2026Q4", "tiny").status == "complete"
