@@ -2,7 +2,7 @@
 
     python bench/report_bench.py [--teams 20] [--quarters 8] [--no-scans] [--keep DIR]
 
-Builds an organisation with the demo generator (``scorecard.demo``: realistic drift, notes, unknowns; one
+Builds an organisation with the demo generator (``scorecard.services.demo``: realistic drift, notes, unknowns; one
 generated repository per team, really scanned), then measures, in one run on this machine:
 
 - the report in-process, split into reading the store, computing trends and drawing charts, rendering;

@@ -15,9 +15,9 @@ import time
 import zlib
 from pathlib import Path
 
-from scorecard.bank import load_bank
 from scorecard.quarters import quarter_range
 from scorecard.store import AnswerInput, Store
+from scorecard.survey.bank import load_bank
 
 TEAMS, QUARTERS = 50, quarter_range("2025Q1", "2026Q4")
 

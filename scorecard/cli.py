@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 
 import click
 
-from scorecard.bank import DEFAULT_BANK, Bank, bank_files, lint_bank_file, load_bank
 from scorecard.errors import ScorecardError
 from scorecard.paths import DB_ENV_VAR, resolve_db_path
 from scorecard.store import Store
+from scorecard.survey.bank import DEFAULT_BANK, Bank, bank_files, lint_bank_file, load_bank
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -284,7 +284,7 @@ def survey(
     as_json: bool,
 ) -> None:
     """Take this quarter's survey; with --answers FILE, import, score and store a scripted one."""
-    from scorecard.surveys import apply_import, prepare_import, score_json, score_survey, team_evidence
+    from scorecard.services.surveys import apply_import, prepare_import, score_json, score_survey, team_evidence
 
     if answers_path is None:
         if not team:
@@ -341,7 +341,7 @@ def _print_score(scored: Any) -> None:
 @json_option
 def show(team: str, quarter: str | None, bank_name: str | None, db_path: Path | None, as_json: bool) -> None:
     """Print a team's scores for its latest (or the given) survey."""
-    from scorecard.surveys import find_team_survey, score_json, score_survey, team_evidence
+    from scorecard.services.surveys import find_team_survey, score_json, score_survey, team_evidence
 
     with open_store(db_path) as store:
         scored = score_survey(store, find_team_survey(store, team, quarter, bank_name), team_evidence(store, team)[0])
@@ -388,7 +388,7 @@ def teams(db_path: Path | None, as_json: bool) -> None:
     "--flags",
     "flags_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Extra flag patterns and settings: TOML, or YAML for .yaml/.yml (see scorecard.patterns).",
+    help="Extra flag patterns and settings: TOML, or YAML for .yaml/.yml (see scorecard.evidence.patterns).",
 )
 @click.option(
     "--exclude-path", "exclude_paths", multiple=True, metavar="GLOB", help="Skip paths (vendored, generated)."
@@ -415,7 +415,7 @@ def scan(
 
     With --json: one JSON document for one PATH, a list for several.
     """
-    from scorecard.scan import ScanOptions, load_flags_file, scan_repositories
+    from scorecard.evidence.scan import ScanOptions, load_flags_file, scan_repositories
 
     options = ScanOptions(
         team=team,
@@ -477,7 +477,7 @@ def scan(
 @db_option
 def report(team: str | None, all_teams: bool, demo: bool, output: Path, quarters: int, db_path: Path | None) -> None:
     """Write a self-contained HTML trend report (one file, works offline, prints a page per team)."""
-    from scorecard import report as reports
+    from scorecard.report import build as reports
 
     given = [name for name, on in (("--team", team is not None), ("--all", all_teams), ("--demo", demo)) if on]
     if len(given) != 1:
@@ -486,7 +486,7 @@ def report(team: str | None, all_teams: bool, demo: bool, output: Path, quarters
         )
     reports.check_writable(output)  # before any work: a wrong path fails in a moment, not after the report
     if demo:
-        from scorecard.demo import demo_report
+        from scorecard.services.demo import demo_report
 
         data = demo_report(quarters)
     else:
@@ -511,8 +511,8 @@ def answers_export(
     team: str, quarter: str | None, bank_name: str | None, output: Path | None, db_path: Path | None
 ) -> None:
     """Write a survey's answers as YAML (the same format `survey --answers` reads)."""
-    from scorecard.answers import answers_yaml
-    from scorecard.surveys import find_team_survey
+    from scorecard.services.surveys import find_team_survey
+    from scorecard.survey.answers_file import answers_yaml
 
     with open_store(db_path) as store:
         found = find_team_survey(store, team, quarter, bank_name)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from scorecard.bank import (
+from scorecard.survey.bank import (
     NA,
     UNKNOWN,
     BankError,
@@ -15,7 +15,7 @@ from scorecard.bank import (
     load_bank_file,
     topic_catalogue,
 )
-from scorecard.evidence import METRIC_NAMES
+from scorecard.survey.contradictions import METRIC_NAMES
 from tests.banks import MEAN_BANK, write_bank
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scorecard.bank import load_bank_file
-from scorecard.evidence import find_contradictions, rule_holds
+from scorecard.survey.bank import load_bank_file
+from scorecard.survey.contradictions import find_contradictions, rule_holds
 from tests.banks import write_bank
 
 

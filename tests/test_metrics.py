@@ -11,9 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from scorecard import mining
-from scorecard.filekinds import kind_of, language_of
-from scorecard.patterns import Evaluator, EvidenceConfig, PatternConfigError, derive_keywords, parse_config_text
+from scorecard.evidence import git as mining
+from scorecard.evidence.filekinds import kind_of, language_of
+from scorecard.evidence.patterns import (
+    Evaluator,
+    EvidenceConfig,
+    PatternConfigError,
+    derive_keywords,
+    parse_config_text,
+)
 from tests.gitrepo import EMPTY_TREE, RepoBuilder, run_git, scan_summary
 
 
@@ -232,7 +238,7 @@ def test_flag_metrics_per_quarter_and_staleness(flag_repo, tmp_path: Path):
     repo, _ = flag_repo
     flags_file = tmp_path / "flags.toml"
     flags_file.write_text("stale_days = 150\n")
-    from scorecard.scan import load_flags_file
+    from scorecard.evidence.scan import load_flags_file
 
     summary = scan_summary(repo.path, flags_config=load_flags_file(flags_file))
     metrics = summary["metrics"]
@@ -296,7 +302,7 @@ suffixes = [".gin"]
     assert flags["by_pattern"] == {"gin_toggle": 1}
     yaml_file = tmp_path / "flags.yaml"
     yaml_file.write_text("flags:\n  - id: lr_knob\n    regex: '\\.(lr) ='\n    suffixes: [gin]\n    keywords: [lr]\n")
-    from scorecard.scan import load_flags_file
+    from scorecard.evidence.scan import load_flags_file
 
     flags = scan_summary(repo.path, flags_config=load_flags_file(yaml_file))["flags"]
     assert flags["by_pattern"] == {"gin_toggle": 1, "lr_knob": 1}
@@ -412,7 +418,7 @@ def test_head_tree_oracle_helper_matches_git(tmp_path: Path):
 def test_a_checkpoint_round_trips_and_a_damaged_one_is_refused(flag_repo):
     import numpy as np
 
-    from scorecard.metrics import Checkpoint
+    from scorecard.evidence.metrics import Checkpoint
     from scorecard.store import Store
 
     repo, _ = flag_repo

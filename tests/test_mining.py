@@ -10,7 +10,7 @@ from pathlib import Path
 import git.cmd
 import pytest
 
-from scorecard import mining
+from scorecard.evidence import git as mining
 from tests.gitrepo import RepoBuilder, run_git
 
 
@@ -228,7 +228,7 @@ def _hostile_repo(tmp_path: Path, script: Path) -> RepoBuilder:
 def test_nothing_a_hostile_repository_configures_runs(tmp_path: Path):
     from datetime import UTC, datetime
 
-    from scorecard.scan import ScanOptions, scan_repositories
+    from scorecard.evidence.scan import ScanOptions, scan_repositories
     from scorecard.store import Store
 
     script, marker = _evil_script(tmp_path)
@@ -249,7 +249,7 @@ def test_nothing_a_hostile_repository_configures_runs(tmp_path: Path):
 def test_a_scan_runs_a_constant_number_of_git_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from datetime import UTC, datetime
 
-    from scorecard.scan import ScanOptions, scan_repositories
+    from scorecard.evidence.scan import ScanOptions, scan_repositories
     from scorecard.store import Store
 
     started: list[list[str]] = []

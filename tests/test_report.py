@@ -17,8 +17,10 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from scorecard import demo, report, trends
 from scorecard.cli import main
+from scorecard.report import build as report
+from scorecard.report import trends
+from scorecard.services import demo
 from scorecard.store import AnswerInput, Store
 from tests.test_cli import ANSWERS
 from tests.test_trends import BANK_V2, NOTE, POINTS, SURVEYS
@@ -42,7 +44,7 @@ def answers_of(surveys, note=NOTE, extra_teams=()) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def bank_for(tmp_path_factory):
-    from scorecard.bank import load_bank_file
+    from scorecard.survey.bank import load_bank_file
     from tests.banks import write_bank
 
     bank = load_bank_file(write_bank(tmp_path_factory.mktemp("bank"), BANK_V2))

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from scorecard import report
-from scorecard.bank import load_bank_file
+from scorecard.report import build as report
+from scorecard.survey.bank import load_bank_file
 from tests.banks import write_bank
 from tests.test_report import IMAGE, SCRIPT, SURVEYS, answers_of, demo_html, evidence_frames
 from tests.test_trends import BANK_V2

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from scorecard.cli import main
-from scorecard.scan import ScanOptions, scan_repositories, scan_repository
+from scorecard.evidence.scan import ScanOptions, scan_repositories, scan_repository
 from scorecard.store import Store
 from tests.gitrepo import RepoBuilder, run_git, scan_summary
 
@@ -175,7 +175,7 @@ def test_cli_scan_json_has_the_contract_keys(tmp_path: Path):
         "flags_alive",
         "debt_comments_alive",
     }
-    from scorecard.evidence import METRIC_NAMES
+    from scorecard.survey.contradictions import METRIC_NAMES
 
     assert set(document["metrics"]) == set(METRIC_NAMES)
     text = run("scan", str(repo.path), "--team", "ml", "--db", str(db))
@@ -270,7 +270,7 @@ def canonical_checkpoint(store: Store, repo: RepoBuilder, subdir: str | None = N
     """The stored checkpoint of ``repo`` with every interned code replaced by its name (numbering differs)."""
     from collections import Counter
 
-    from scorecard.metrics import Checkpoint
+    from scorecard.evidence.metrics import Checkpoint
 
     repo_id = store.find_repo("t", str(repo.path.resolve()), subdir)
     assert repo_id is not None

@@ -7,7 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from scorecard.scan_process import CancellableScan, run_child
+from scorecard.services.scan_process import CancellableScan, run_child
 from scorecard.store import Store
 from tests.gitrepo import RepoBuilder
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scorecard.bank import load_bank, load_bank_file
-from scorecard.scoring import score_answers
+from scorecard.survey.bank import load_bank, load_bank_file
+from scorecard.survey.scoring import score_answers
 from tests.banks import write_bank
 
 

@@ -20,10 +20,10 @@ import math
 import pandas as pd
 import pytest
 
-from scorecard import trends
-from scorecard.bank import load_bank_file
-from scorecard.scoring import score_answers
+from scorecard.report import trends
 from scorecard.store import AnswerInput, Store
+from scorecard.survey.bank import load_bank_file
+from scorecard.survey.scoring import score_answers
 from tests.banks import MEAN_BANK, write_bank
 
 BANK_V2 = (

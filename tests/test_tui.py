@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from scorecard.bank import load_bank_file
-from scorecard.scoring import score_answers
+from scorecard.services.surveys import counted_answers
 from scorecard.store import AnswerInput, Store
-from scorecard.surveys import counted_answers
+from scorecard.survey.bank import load_bank_file
+from scorecard.survey.scoring import score_answers
 from scorecard.tui import make_app
 from scorecard.tui.dialogs import RetryPrompt, TextPrompt, TooSmall
 from scorecard.tui.home import HomeScreen

@@ -14,11 +14,11 @@ from textual.app import App
 from textual.binding import Binding
 from textual.events import Resize
 
-from scorecard.bank import DEFAULT_BANK, load_bank
 from scorecard.quarters import current_quarter, normalize_quarter
-from scorecard.session import SurveySession, open_session
+from scorecard.services.surveys import team_evidence
 from scorecard.store import DatabaseLocked, Store
-from scorecard.surveys import team_evidence
+from scorecard.survey.bank import DEFAULT_BANK, load_bank
+from scorecard.survey.session import SurveySession, open_session
 from scorecard.tui.dialogs import RetryPrompt, TooSmall
 from scorecard.tui.home import HomeScreen
 from scorecard.tui.results import ResultsScreen

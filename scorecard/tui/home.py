@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from scorecard.services.surveys import team_overviews
 from scorecard.store import DatabaseLocked
-from scorecard.surveys import team_overviews
 from scorecard.tui.dialogs import TextPrompt
 
 WELCOME = (

@@ -6,14 +6,14 @@ from pathlib import Path
 
 from textual.app import App
 
-from scorecard.bank import Bank, load_bank
 from scorecard.errors import ScorecardError
+from scorecard.survey.bank import Bank, load_bank
 from scorecard.tui.dialogs import TextPrompt
 
 
 def ask_and_write_report(app: App[None], team: str | None, quarter: str) -> None:
     """Prompt for a path, then write the report of ``team`` (or of every team) without freezing the UI."""
-    from scorecard import report as reports
+    from scorecard.report import build as reports
 
     store = app.store  # type: ignore[attr-defined]
     in_use: Bank = app.bank  # type: ignore[attr-defined]

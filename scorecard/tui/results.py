@@ -11,10 +11,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from scorecard.answers import answers_yaml
-from scorecard.scoring import ScoreCard
-from scorecard.session import SurveySession
-from scorecard.surveys import area_deltas, previous_survey, score_survey
+from scorecard.services.surveys import area_deltas, previous_survey, score_survey
+from scorecard.survey.answers_file import answers_yaml
+from scorecard.survey.scoring import ScoreCard
+from scorecard.survey.session import SurveySession
 from scorecard.tui.dialogs import TextPrompt
 
 BAR_WIDTH = 20

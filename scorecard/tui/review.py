@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from scorecard.session import SurveySession
+from scorecard.survey.session import SurveySession
 
 
 class ReviewScreen(ModalScreen[str | None]):

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Log, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from scorecard.scan_process import CancellableScan
+from scorecard.services.scan_process import CancellableScan
 
 
 def repositories(count: int) -> str:

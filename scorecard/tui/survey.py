@@ -17,9 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from scorecard.evidence import describe_metric
-from scorecard.session import SurveySession
 from scorecard.store import DatabaseLocked
+from scorecard.survey.contradictions import describe_metric
+from scorecard.survey.session import SurveySession
 from scorecard.tui.dialogs import RetryPrompt, TextPrompt
 
 

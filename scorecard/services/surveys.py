@@ -11,13 +11,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from scorecard.answers import AnswersError, read_answers_file, resolve_answers
-from scorecard.bank import DEFAULT_BANK, Bank, load_bank
 from scorecard.errors import ScorecardError
-from scorecard.evidence import Contradiction, find_contradictions
 from scorecard.quarters import current_quarter, normalize_quarter
-from scorecard.scoring import ScoreCard, score_answers
 from scorecard.store import AnswerInput, Store, StoredAnswer, Survey
+from scorecard.survey.answers_file import AnswersError, read_answers_file, resolve_answers
+from scorecard.survey.bank import DEFAULT_BANK, Bank, load_bank
+from scorecard.survey.contradictions import Contradiction, find_contradictions
+from scorecard.survey.scoring import ScoreCard, score_answers
 
 
 class SurveyNotFound(ScorecardError):

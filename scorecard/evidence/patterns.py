@@ -3,7 +3,7 @@
 Pure: no git, no I/O. :func:`replay` walks the first-parent chain oldest first and asks a callback for the
 evidence in a blob only where it can have changed, which is what keeps a scan fast:
 
-- git's ``-G`` (see :func:`scorecard.mining.keyword_hits`) marks the file changes whose added or removed lines
+- git's ``-G`` (see :func:`scorecard.evidence.git.keyword_hits`) marks the file changes whose added or removed lines
   contain a *keyword*: a literal every match of a flag pattern contains, as written (``add_argument``), or a
   debt word in any case (``todo``);
 - a file whose text holds a flag keyword is *tracked*: every later change to it is evaluated, because a
@@ -50,7 +50,7 @@ from typing import Any
 import yaml
 
 from scorecard.errors import ScorecardError
-from scorecard.filekinds import CODE_SUFFIXES, suffix_of
+from scorecard.evidence.filekinds import CODE_SUFFIXES, suffix_of
 
 PY = frozenset({".py"})
 

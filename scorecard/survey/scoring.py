@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from scorecard.bank import NA, UNKNOWN, Bank, Level, Question
+from scorecard.survey.bank import NA, UNKNOWN, Bank, Level, Question
 
 IMPROVEMENTS_SHOWN = 3
 

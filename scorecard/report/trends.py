@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from scorecard.bank import NA, UNKNOWN, Bank, load_bank
-from scorecard.evidence import find_contradictions
-from scorecard.filekinds import kind_of
+from scorecard.evidence.filekinds import kind_of
 from scorecard.quarters import normalize_quarter, previous_quarter
-from scorecard.scoring import Improvement, area_scores, overall_score, score_answers
+from scorecard.survey.bank import NA, UNKNOWN, Bank, load_bank
+from scorecard.survey.contradictions import find_contradictions
+from scorecard.survey.scoring import Improvement, area_scores, overall_score, score_answers
 
 BankResolver = Callable[[str], Bank]
 
@@ -154,7 +154,7 @@ class ScoreFrames:
 
 
 def score_frames(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> ScoreFrames:
-    """Area and overall scores of every survey in ``answers``, by the rules of :mod:`scorecard.scoring`.
+    """Area and overall scores of every survey in ``answers``, by the rules of :mod:`scorecard.survey.scoring`.
 
     The rules live in one place: each survey's answers go through :func:`scoring.area_scores` and
     :func:`scoring.overall_score` (a loop over surveys, not over answers: 160 surveys score in milliseconds).
@@ -422,7 +422,7 @@ def metric_trends(metrics: pd.DataFrame, quarters: Sequence[str]) -> pd.DataFram
 def churn_by_kind(rows: pd.DataFrame) -> pd.DataFrame:
     """``team, quarter, path, churn`` rows -> churn per team, quarter and file kind (code, config, test ...).
 
-    Kinds follow the default rules of :mod:`scorecard.filekinds`; each distinct path is classified once.
+    Kinds follow the default rules of :mod:`scorecard.evidence.filekinds`; each distinct path is classified once.
     """
     if rows.empty:
         return _empty(["team", "quarter", "kind", "churn"])

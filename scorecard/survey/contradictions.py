@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scorecard.bank import Bank
+    from scorecard.survey.bank import Bank
 
 # The metric names of the git-evidence contract: evidence rules and reports refer to these, nothing else.
 METRIC_NAMES: tuple[str, ...] = (

@@ -31,8 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scorecard.filekinds import kind_of, language_of, suffix_of
-from scorecard.patterns import EvidenceConfig, FlagLife, ReplayState
+from scorecard.evidence.filekinds import kind_of, language_of, suffix_of
+from scorecard.evidence.patterns import EvidenceConfig, FlagLife, ReplayState
 from scorecard.quarters import current_quarter, previous_quarter, quarter_end, quarter_of, quarter_range
 
 COMMIT_COLUMNS = ("sha", "first_parent", "parent_count", "committed_at", "author_name", "author_email")
@@ -238,7 +238,7 @@ class Checkpoint:
         """Add the activity of ``history``'s commits and replay the lines along its chain changes.
 
         ``history`` holds only commits the checkpoint has not seen, and its chain continues the
-        checkpoint's. The flag replay (:attr:`replay`) is the caller's, see :func:`scorecard.patterns.replay`.
+        checkpoint's. The flag replay (:attr:`replay`) is the caller's, see :func:`scorecard.evidence.patterns.replay`.
         """
         self._advance_activity(history.commits, history.changes, config)
         self._advance_lines(history.chain_changes, config)

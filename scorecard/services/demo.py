@@ -5,7 +5,7 @@ areas), a direction (improving, steady, slipping), answers that mostly stay put 
 notes on the answers that change, "don't know" answers that linger, a team that joined late and one that
 missed the latest quarter. Everything is seeded: the same quarter gives the same organisation.
 
-Everything is written through the same use cases as real data (:func:`scorecard.surveys.apply_import`) into
+Everything is written through the same use cases as real data (:func:`scorecard.services.surveys.apply_import`) into
 a store the caller provides, normally a temporary database.
 """
 
@@ -19,14 +19,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scorecard.bank import DEFAULT_BANK, NA, UNKNOWN, Bank, Question, load_bank
 from scorecard.quarters import current_quarter, parse_quarter, quarter_end
+from scorecard.report.trends import quarter_window
+from scorecard.services.surveys import PreparedImport, apply_import
 from scorecard.store import AnswerInput, Store
-from scorecard.surveys import PreparedImport, apply_import
-from scorecard.trends import quarter_window
+from scorecard.survey.bank import DEFAULT_BANK, NA, UNKNOWN, Bank, Question, load_bank
 
 if TYPE_CHECKING:
-    from scorecard.report import ReportInput
+    from scorecard.report.build import ReportInput
 
 DEMO_QUARTERS = 8
 SEED = 20150
@@ -373,7 +373,7 @@ def _history(profile: TeamProfile, quarters: list[str], now: datetime, rng: rand
 def write_demo_repository(path: Path, profile: TeamProfile, quarters: list[str], now: datetime) -> None:
     """A bare repository at ``path`` with the team's generated history (written by mining.py, the one module
     that runs git)."""
-    from scorecard.mining import create_bare_repository
+    from scorecard.evidence.git import create_bare_repository
 
     stream = _history(profile, quarters, now, random.Random(f"{SEED}-{profile.name}-{quarters[-1]}"))
     create_bare_repository(path, stream)
@@ -384,7 +384,7 @@ def scan_demo_repositories(
 ) -> None:
     """Generate and scan a repository for every team of ``profiles`` but those that joined late (they have not
     scanned yet)."""
-    from scorecard.scan import ScanOptions, scan_repositories  # mining needs git: imported only here
+    from scorecard.evidence.scan import ScanOptions, scan_repositories  # mining needs git: imported only here
 
     for profile in profiles:
         if profile.joined:
@@ -398,7 +398,7 @@ def scan_demo_repositories(
 def demo_report(quarters: int = DEMO_QUARTERS, last_quarter: str | None = None, scans: bool = True) -> ReportInput:
     """The demo organisation built in a temporary folder (database and repositories), read back as a
     report's input. ``scans=False`` leaves out the git evidence (faster; the report says "no scan yet")."""
-    from scorecard.report import collect_report  # report imports charts (matplotlib): only when asked
+    from scorecard.report.build import collect_report  # report imports charts (matplotlib): only when asked
 
     with tempfile.TemporaryDirectory(prefix="scorecard-demo-") as name, Store.open(Path(name) / "demo.db") as store:
         window = populate(store, last_quarter, max(quarters, DEMO_QUARTERS))

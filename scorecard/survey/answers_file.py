@@ -22,10 +22,10 @@ from typing import Any
 
 import yaml
 
-from scorecard.bank import Bank
 from scorecard.errors import ScorecardError
 from scorecard.quarters import normalize_quarter
 from scorecard.store import AnswerInput, StoredAnswer
+from scorecard.survey.bank import Bank
 
 
 class AnswersError(ScorecardError):

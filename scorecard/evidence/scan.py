@@ -8,7 +8,7 @@ A rescan reads only the commits since the last scanned HEAD (``last..HEAD``). It
 when the stored history cannot be extended: HEAD was rewritten (the last head is no longer an ancestor), the
 mailmap changed (stored author names are stale), or the flag patterns changed (cached blob evidence is stale).
 
-Every scan also stores a checkpoint (:class:`scorecard.metrics.Checkpoint`): the metrics' running state at the
+Every scan also stores a checkpoint (:class:`scorecard.evidence.metrics.Checkpoint`): the metrics' running state at the
 scanned head. A rescan whose last head is still on HEAD's first-parent chain, with the same patterns,
 exclusions and mailmap, advances that checkpoint by the new commits alone; otherwise it recomputes every
 metric from the stored history plus the new commits. Both paths end in the same state, so the same results.
@@ -32,9 +32,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scorecard import metrics, mining, patterns
 from scorecard.errors import ScorecardError
-from scorecard.filekinds import suffix_of
+from scorecard.evidence import git as mining
+from scorecard.evidence import metrics, patterns
+from scorecard.evidence.filekinds import suffix_of
 from scorecard.store import RepoScanState, ScanWrite, Store
 
 Progress = Callable[[str], None]
@@ -81,7 +82,7 @@ class RepoScan:
 
 
 def load_flags_file(path: str | os.PathLike[str]) -> patterns.EvidenceConfig:
-    """Read a ``--flags FILE`` (TOML, or YAML for ``.yaml``/``.yml``); see :mod:`scorecard.patterns`."""
+    """Read a ``--flags FILE`` (TOML, or YAML for ``.yaml``/``.yml``); see :mod:`scorecard.evidence.patterns`."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
@@ -369,7 +370,7 @@ def scan_repository(
 
     ``previous`` is the last scan's state and ``stored`` its history (commits, file changes, blob-evidence
     cache, or a function that loads them when needed) when an incremental rescan is possible; pass None for
-    both to read everything. ``checkpoint`` is the last scan's checkpoint (see :mod:`scorecard.scan`): with
+    both to read everything. ``checkpoint`` is the last scan's checkpoint (see :mod:`scorecard.evidence.scan`): with
     it, a rescan need not load the stored history at all.
     """
     started = time.perf_counter()

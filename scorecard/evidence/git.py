@@ -34,7 +34,7 @@ import git
 from git.refs.symbolic import SymbolicReference
 
 from scorecard.errors import ScorecardError
-from scorecard.filekinds import suffix_of
+from scorecard.evidence.filekinds import suffix_of
 
 CHUNK_SIZE = 1 << 20
 HEX_SHA = re.compile(r"^[0-9a-f]{40}$")

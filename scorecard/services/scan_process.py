@@ -5,7 +5,7 @@ started: the child leads its own process group). Each repository's scan is writt
 transaction, so stopping it leaves the store with the previous complete scan of the repository being read, or
 the new one, never half: SQLite rolls back the unfinished transaction.
 
-The child is ``python -m scorecard.scan_process`` printing one JSON event per line, not a multiprocessing
+The child is ``python -m scorecard.services.scan_process`` printing one JSON event per line, not a multiprocessing
 worker: it needs nothing from the parent's interpreter state (a Textual app replaces stdout and stderr).
 """
 
@@ -37,7 +37,14 @@ class CancellableScan:
     """Scan ``targets`` (path, subdir) for ``team`` into the database at ``db_path`` in a child process."""
 
     def __init__(self, db_path: Path | str, team: str, targets: Sequence[tuple[str, str | None]]):
-        self.command = [sys.executable, "-m", "scorecard.scan_process", str(db_path), team, json.dumps(list(targets))]
+        self.command = [
+            sys.executable,
+            "-m",
+            "scorecard.services.scan_process",
+            str(db_path),
+            team,
+            json.dumps(list(targets)),
+        ]
         self._process: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
@@ -84,7 +91,7 @@ def _emit(out: TextIO, kind: str, message: str = "", summary: dict[str, Any] | N
 def run_child(db_path: str, team: str, targets: list[tuple[str, str | None]], out: TextIO) -> None:
     """The child's work: scan each target in turn, reporting as it goes (also usable in-process by tests)."""
     from scorecard.errors import ScorecardError
-    from scorecard.scan import ScanOptions, scan_repositories
+    from scorecard.evidence.scan import ScanOptions, scan_repositories
     from scorecard.store import Store
 
     try:

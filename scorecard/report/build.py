@@ -1,7 +1,7 @@
 """The HTML trend report: one self-contained file for a quarterly review (``scorecard report``).
 
 :func:`collect_report` reads what a report needs from the store; :func:`build_report` turns it into what the
-templates show (with :mod:`scorecard.trends` for the numbers and :mod:`scorecard.charts` for the SVG);
+templates show (with :mod:`scorecard.report.trends` for the numbers and :mod:`scorecard.report.charts` for the SVG);
 :func:`render_report` renders ``templates/report.html`` with one autoescaping Jinja2 environment.
 
 The page fetches nothing: styles are inline, charts are inline SVG, there is no script. Every user string
@@ -24,13 +24,13 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from matplotlib import colormaps
 
-from scorecard import trends
-from scorecard.bank import DEFAULT_BANK, Bank, load_bank
-from scorecard.charts import SERIES_COLOURS, Chart, ChartMaker
 from scorecard.errors import ScorecardError
-from scorecard.evidence import describe_metric
 from scorecard.paths import templates_dir
+from scorecard.report import trends
+from scorecard.report.charts import SERIES_COLOURS, Chart, ChartMaker
 from scorecard.store import Store
+from scorecard.survey.bank import DEFAULT_BANK, Bank, load_bank
+from scorecard.survey.contradictions import describe_metric
 
 DEFAULT_QUARTERS = 8
 MINUS = "\N{MINUS SIGN}"  # a real minus: as wide as the plus, and not a hyphen to a screen reader

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from scorecard.bank import NA, UNKNOWN, Bank, Question
-from scorecard.evidence import Contradiction, find_contradictions
-from scorecard.scoring import ScoreCard, score_answers
+from scorecard.services.surveys import counted_answers
 from scorecard.store import AnswerInput, Store, StoredAnswer, Survey
-from scorecard.surveys import counted_answers
+from scorecard.survey.bank import NA, UNKNOWN, Bank, Question
+from scorecard.survey.contradictions import Contradiction, find_contradictions
+from scorecard.survey.scoring import ScoreCard, score_answers
 
 
 @dataclass

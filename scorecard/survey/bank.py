@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 
 from scorecard.errors import ScorecardError
-from scorecard.evidence import METRIC_NAMES, OPERATORS
 from scorecard.paths import banks_dir
+from scorecard.survey.contradictions import METRIC_NAMES, OPERATORS
 
 DEFAULT_BANK = "sculley2015"
 AGGREGATIONS = ("mean", "min_section_sum")

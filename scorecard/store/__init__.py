@@ -198,7 +198,7 @@ def m002_repos_scans_commits(db: sqlite_utils.Database) -> None:
 @migrations()
 def m003_scan_checkpoints(db: sqlite_utils.Database) -> None:
     """Fast rescans: the metrics' running state at a repository's last scanned head, one row per repository
-    (an opaque blob written and read by scorecard.metrics.Checkpoint; a rescan without it reads the history)."""
+    (an opaque blob written and read by scorecard.evidence.metrics.Checkpoint; a rescan without it reads the history)."""
     db.table("scan_checkpoints").create(
         {"repo_id": int, "scan_id": int, "head": str, "state": bytes},
         pk="repo_id",
@@ -764,7 +764,7 @@ class Store:
     def latest_team_evidence(self, team: str) -> TeamEvidence | None:
         """The team's metrics summed over its repositories' latest scans, with the oldest of those scans'
         times (None when the team has no scan)."""
-        from scorecard.metrics import team_metrics
+        from scorecard.evidence.metrics import team_metrics
 
         scans = self._latest_scans(team)
         if not scans:
