@@ -257,7 +257,8 @@ SCAN_SCRIPT = """
 import json, resource, sys, time
 from datetime import datetime
 sys.path.insert(0, {root!r})
-from scorecard.evidence.scan import ScanOptions, scan_repositories
+from scorecard.evidence.scan import ScanOptions
+from scorecard.services.scanning import scan_repositories
 from scorecard.store import Store
 started = time.perf_counter()
 with Store.open({db!r}) as store:

@@ -284,7 +284,8 @@ def survey(
     as_json: bool,
 ) -> None:
     """Take this quarter's survey; with --answers FILE, import, score and store a scripted one."""
-    from scorecard.services.surveys import apply_import, prepare_import, score_json, score_survey, team_evidence
+    from scorecard.services.surveys import apply_import, prepare_import, score_json, score_survey
+    from scorecard.services.team_metrics import latest_metrics
 
     if answers_path is None:
         if not team:
@@ -295,7 +296,7 @@ def survey(
     prepared = prepare_import(answers_path, team=team, quarter=quarter, bank_name=bank_name)
     with open_store(db_path) as store:
         result = apply_import(store, prepared)
-        scored = score_survey(store, result.survey, team_evidence(store, result.survey.team)[0])
+        scored = score_survey(store, result.survey, latest_metrics(store, result.survey.team)[0])
     if as_json:
         echo_json({**score_json(scored), "changed": result.changed})
         return
@@ -341,10 +342,11 @@ def _print_score(scored: Any) -> None:
 @json_option
 def show(team: str, quarter: str | None, bank_name: str | None, db_path: Path | None, as_json: bool) -> None:
     """Print a team's scores for its latest (or the given) survey."""
-    from scorecard.services.surveys import find_team_survey, score_json, score_survey, team_evidence
+    from scorecard.services.surveys import find_team_survey, score_json, score_survey
+    from scorecard.services.team_metrics import latest_metrics
 
     with open_store(db_path) as store:
-        scored = score_survey(store, find_team_survey(store, team, quarter, bank_name), team_evidence(store, team)[0])
+        scored = score_survey(store, find_team_survey(store, team, quarter, bank_name), latest_metrics(store, team)[0])
     if as_json:
         echo_json(score_json(scored))
     else:
@@ -415,7 +417,8 @@ def scan(
 
     With --json: one JSON document for one PATH, a list for several.
     """
-    from scorecard.evidence.scan import ScanOptions, load_flags_file, scan_repositories
+    from scorecard.evidence.scan import ScanOptions, load_flags_file
+    from scorecard.services.scanning import scan_repositories
 
     options = ScanOptions(
         team=team,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from scorecard.store import StoredAnswer
 from scorecard.survey.answers_file import AnswersError, FileAnswer, answers_yaml, read_answers_file, resolve_answers
 from scorecard.survey.bank import load_bank_file
+from scorecard.survey.records import StoredAnswer
 from tests.banks import write_bank
 
 

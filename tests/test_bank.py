@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from scorecard.metric_contract import CITABLE_METRICS as METRIC_NAMES
 from scorecard.survey.bank import (
     NA,
     UNKNOWN,
@@ -15,7 +16,6 @@ from scorecard.survey.bank import (
     load_bank_file,
     topic_catalogue,
 )
-from scorecard.survey.contradictions import METRIC_NAMES
 from tests.banks import MEAN_BANK, write_bank
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"

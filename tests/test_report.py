@@ -21,7 +21,8 @@ from scorecard.cli import main
 from scorecard.report import build as report
 from scorecard.report import trends
 from scorecard.services import demo
-from scorecard.store import AnswerInput, Store
+from scorecard.store import Store
+from scorecard.survey.records import AnswerInput
 from tests.test_cli import ANSWERS
 from tests.test_trends import BANK_V2, NOTE, POINTS, SURVEYS
 

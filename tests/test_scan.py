@@ -13,7 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from scorecard.cli import main
-from scorecard.evidence.scan import ScanOptions, scan_repositories, scan_repository
+from scorecard.evidence.scan import ScanOptions, scan_repository
+from scorecard.services.scanning import scan_repositories
+from scorecard.services.team_metrics import team_metrics
 from scorecard.store import Store
 from tests.gitrepo import RepoBuilder, run_git, scan_summary
 
@@ -89,10 +91,10 @@ def test_an_interrupted_scan_leaves_the_previous_one_whole(tmp_path: Path):
         raise KeyboardInterrupt
 
     with Store.open(db) as store:
-        state = store.last_scan_state("t", str(repo.path), None)
+        state = store.previous_scan("t", str(repo.path), None)
         result = scan_repository(repo.path, ScanOptions(team="t", now=NOW), None, None)
         with pytest.raises(KeyboardInterrupt):
-            store.save_scan(replace(result.write, file_changes=interrupt_rows()))
+            store.save_scan(replace(result.record, file_changes=interrupt_rows()))
         assert state is not None
 
         # Ctrl-C while git is still streaming: nothing is written either.
@@ -112,16 +114,16 @@ def test_parallel_repositories_and_team_metrics(tmp_path: Path):
     with Store.open(tmp_path / "a.db") as store:
         summaries = scan_repositories(store, [first.path, second.path], ScanOptions(team="t", now=NOW), jobs=2)
         assert [s["repo"] for s in summaries] == ["one", "two"]
-        team = store.latest_team_evidence("t")
+        team = team_metrics(store, "t", per_quarter=True)
         assert team is not None and team.repos == ["one", "two"]
-        metrics = store.latest_team_metrics("t")
+        metrics = team.latest
         assert (metrics["lines.code"], metrics["lines.config"]) == (10, 4)
         assert metrics["config_to_code_ratio"] == pytest.approx(0.4)
         assert metrics["commits.last_quarter"] == 2 and metrics["flags.alive"] == 1
         assert metrics["ownership.bus_factor"] == 1 and metrics["languages.count"] == 1
-        quarters = store.team_quarter_metrics("t")
+        quarters = team.by_quarter
         assert quarters["2024Q2"]["lines.code"] == 10 and quarters["2024Q2"]["config_to_code_ratio"] == 0.4
-        assert store.latest_team_metrics("nobody") == {}
+        assert team_metrics(store, "nobody") is None
 
 
 # -- the command line ----------------------------------------------------------------------------------------
@@ -175,7 +177,7 @@ def test_cli_scan_json_has_the_contract_keys(tmp_path: Path):
         "flags_alive",
         "debt_comments_alive",
     }
-    from scorecard.survey.contradictions import METRIC_NAMES
+    from scorecard.metric_contract import CITABLE_METRICS as METRIC_NAMES
 
     assert set(document["metrics"]) == set(METRIC_NAMES)
     text = run("scan", str(repo.path), "--team", "ml", "--db", str(db))
@@ -428,9 +430,9 @@ def test_a_checkpoint_is_used_only_with_the_same_settings(tmp_path: Path):
     # A scan written without a checkpoint (an older scorecard) leaves none to resume from.
     repo_id = store.find_repo("t", str(repo.path.resolve()), None)
     assert repo_id is not None and store.load_scan_checkpoint(repo_id) is not None
-    state = store.last_scan_state("t", str(repo.path.resolve()), None)
+    state = store.previous_scan("t", str(repo.path.resolve()), None)
     result = scan_repository(repo.path, ScanOptions(team="t", now=NOW), state, None)
-    store.save_scan(result.write)
+    store.save_scan(result.record)
     assert store.load_scan_checkpoint(repo_id) is None
     step_flag_removal(repo)
     again = scan_summary(repo.path, store=store)

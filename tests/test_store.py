@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scorecard.store import SCHEMA_VERSION, AnswerInput, Store, StoreError
+from scorecard.store import SCHEMA_VERSION, Store, StoreError
+from scorecard.survey.records import AnswerInput
 
 
 class FakeClock:

@@ -21,8 +21,9 @@ import pandas as pd
 import pytest
 
 from scorecard.report import trends
-from scorecard.store import AnswerInput, Store
+from scorecard.store import Store
 from scorecard.survey.bank import load_bank_file
+from scorecard.survey.records import AnswerInput
 from scorecard.survey.scoring import score_answers
 from tests.banks import MEAN_BANK, write_bank
 

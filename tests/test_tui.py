@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from scorecard.services.surveys import counted_answers
-from scorecard.store import AnswerInput, Store
+from scorecard.store import Store
 from scorecard.survey.bank import load_bank_file
-from scorecard.survey.scoring import score_answers
+from scorecard.survey.records import AnswerInput
+from scorecard.survey.scoring import counted_answers, score_answers
 from scorecard.tui import make_app
 from scorecard.tui.dialogs import RetryPrompt, TextPrompt, TooSmall
 from scorecard.tui.home import HomeScreen
@@ -392,7 +392,7 @@ async def test_a_scan_can_be_cancelled_and_stores_nothing(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     with Store.open(path) as store:
-        assert store.latest_team_evidence("ranking") is None
+        assert store.latest_repo_metrics("ranking") == []
 
 
 async def test_write_the_report_from_results(tmp_path):

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scorecard.store import AnswerInput, Store
+from scorecard.store import Store
+from scorecard.survey.records import AnswerInput
 from scorecard.tui import make_app
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

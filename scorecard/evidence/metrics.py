@@ -678,6 +678,9 @@ def compute_evidence(checkpoint: Checkpoint, config: EvidenceConfig, now: dateti
         quarter_metrics[quarter] = {
             "commits": float(commits_by_quarter.get(quarter, 0)),
             "churn": churn,
+            "churn.added": added,
+            "churn.deleted": deleted,
+            "churn.config": float(config_churn.get(quarter, 0)),
             "churn.config_share": _ratio(float(config_churn.get(quarter, 0)), churn),
             "lines.code": float(kinds.get("code", 0)),
             "lines.config": float(kinds.get("config", 0)),
@@ -813,60 +816,3 @@ def compute_evidence(checkpoint: Checkpoint, config: EvidenceConfig, now: dateti
         flags=flags,
         summary=summary,
     )
-
-
-def team_metrics(
-    per_repo: Sequence[dict[str, float | None]],
-    flag_ages: Sequence[float],
-    author_churn: dict[str, float],
-    language_lines: dict[str, float],
-) -> dict[str, float]:
-    """A team's metrics from its repositories' latest values (sums; ratios recomputed from sums).
-
-    ``per_repo`` holds each repository's metrics and components; ``flag_ages`` the ages of all alive flags;
-    ``author_churn`` all-time churn per author over the team's repositories; ``language_lines`` code lines
-    per suffix at HEAD. Metrics no repository has are left out.
-    """
-    if not per_repo:
-        return {}
-
-    def total(name: str) -> float:
-        return float(sum(values.get(name) or 0.0 for values in per_repo))
-
-    summed = [
-        "commits.last_quarter",
-        "churn.last_quarter",
-        "lines.code",
-        "lines.config",
-        "lines.test",
-        "flags.alive",
-        "flags.stale",
-        "flags.removed_last_quarter",
-        "debt_comments.alive",
-        "debt_comments.added_last_quarter",
-        "coupling.strong_pairs",
-    ]
-    result: dict[str, float | None] = {name: total(name) for name in summed}
-    result["config_to_code_ratio"] = _ratio(total("lines.config"), total("lines.code"))
-    result["test_to_code_ratio"] = _ratio(total("lines.test"), total("lines.code"))
-    result["churn.config_share"] = _ratio(total("churn.config_last_quarter"), total("churn.last_quarter"))
-    result["deletion_ratio.last_quarter"] = _ratio(
-        total("churn.deleted_last_quarter"), total("churn.added_last_quarter")
-    )
-    result["ownership.single_author_share"] = _ratio(total("ownership.single_author_files"), total("ownership.files"))
-    result["flags.median_age_days"] = float(np.median(flag_ages)) if len(flag_ages) else None
-    churns = sorted(author_churn.values(), reverse=True)
-    all_churn = sum(churns)
-    result["ownership.bus_factor"] = (
-        float(np.searchsorted(np.cumsum(churns), all_churn / 2, side="left") + 1) if all_churn else 0.0
-    )
-    by_language: dict[str, float] = {}
-    for ext, count in language_lines.items():
-        language = language_of(f"x{ext}")
-        if language:
-            by_language[language] = by_language.get(language, 0.0) + count
-    code_total = sum(by_language.values())
-    result["languages.count"] = float(
-        sum(1 for count in by_language.values() if code_total and count / code_total >= LANGUAGE_MIN_SHARE)
-    )
-    return {name: value for name, value in result.items() if value is not None}

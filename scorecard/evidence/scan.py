@@ -1,7 +1,7 @@
 """Scanning repositories: mine git history, compute the evidence, write it to the store.
 
 One repository: :func:`scan_repository` (mining and metrics, no writes) then :meth:`Store.save_scan` (one
-transaction). Several: :func:`scan_repositories` mines them in parallel processes (``--jobs``) and writes
+transaction). Several: :func:`scorecard.services.scanning.scan_repositories` mines them in parallel processes and writes
 each result from the calling process, so the database has one writer.
 
 A rescan reads only the commits since the last scanned HEAD (``last..HEAD``). It falls back to a full scan
@@ -23,7 +23,6 @@ import threading
 import time
 import tomllib
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +35,7 @@ from scorecard.errors import ScorecardError
 from scorecard.evidence import git as mining
 from scorecard.evidence import metrics, patterns
 from scorecard.evidence.filekinds import suffix_of
-from scorecard.store import RepoScanState, ScanWrite, Store
+from scorecard.evidence.records import COMMIT_COLUMNS, FILE_CHANGE_COLUMNS, LINES_COLUMNS, PreviousScan, ScanRecord
 
 Progress = Callable[[str], None]
 # (commits read so far, commits to read) for one repository: what a progress bar shows.
@@ -45,16 +44,6 @@ ADVANCE_EVERY = 2_000  # commits between two progress ticks: cheap, and smooth e
 # The previous scan's records: commits, file changes and the blob-evidence cache.
 StoredHistory = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], dict[tuple[str, str], str]]
 BATCH_ROWS = 50_000
-# The order of the store's commits table (after repo_id).
-STORED_COMMIT_COLUMNS = (
-    "sha",
-    "first_parent",
-    "parent_count",
-    "committed_at",
-    "quarter",
-    "author_name",
-    "author_email",
-)
 
 
 @dataclass(frozen=True)
@@ -75,7 +64,7 @@ class ScanOptions:
 class RepoScan:
     """A finished scan of one repository: what to write, and the JSON summary to print."""
 
-    write: ScanWrite
+    record: ScanRecord
     summary: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     checkpoint: bytes | None = None  # the metrics' state at the scanned head, for the next rescan
@@ -360,13 +349,13 @@ def _checkpoint_settings(config: patterns.EvidenceConfig, mailmap: str) -> str:
 def scan_repository(
     path: str | os.PathLike[str],
     options: ScanOptions,
-    previous: RepoScanState | None,
+    previous: PreviousScan | None,
     stored: StoredHistory | Callable[[], StoredHistory] | None,
     progress: Progress | None = None,
     checkpoint: bytes | None = None,
     advance: Advance | None = None,
 ) -> RepoScan:
-    """Mine one repository and compute its evidence; nothing is written (see :meth:`Store.save_scan`).
+    """Mine one repository and compute its evidence; nothing is written (the store writes it).
 
     ``previous`` is the last scan's state and ``stored`` its history (commits, file changes, blob-evidence
     cache, or a function that loads them when needed) when an incremental rescan is possible; pass None for
@@ -466,7 +455,7 @@ def scan_repository(
         )
         for row in flags.itertuples(index=False)
     ]
-    write = ScanWrite(
+    record = ScanRecord(
         team=options.team,
         path=str(info.path),
         subdir=info.subdir,
@@ -481,78 +470,12 @@ def scan_repository(
         settings_fingerprint=config.exclusion_fingerprint(),
         mailmap_fingerprint=mailmap,
         summary=json.dumps(summary, ensure_ascii=False),
-        commits=(_rows(commits[list(STORED_COMMIT_COLUMNS)])),
-        file_changes=(_rows(changes[list(metrics.CHANGE_COLUMNS)])),
-        blob_evidence=new_cache,
+        commits=(_rows(commits[list(COMMIT_COLUMNS)])),
+        file_changes=(_rows(changes[list(FILE_CHANGE_COLUMNS)])),
+        blob_findings=new_cache,
         flags=flag_rows,
-        lines=(_rows(evidence.lines[["kind", "ext", "files", "binary_files", "lines"]])),
+        lines=(_rows(evidence.lines[list(LINES_COLUMNS)])),
         metrics={**evidence.metrics, **evidence.components},
         quarter_metrics=evidence.quarter_metrics,
     )
-    return RepoScan(write, summary, warnings, checkpoint=state.to_bytes())
-
-
-def _previous_scan(
-    store: Store, options: ScanOptions, path: str | os.PathLike[str]
-) -> tuple[RepoScanState | None, Callable[[], StoredHistory] | None, bytes | None]:
-    """The last scan of ``path`` for the team, a loader of its stored history, and its checkpoint."""
-    resolved = str(Path(path).expanduser().resolve())
-    state = store.last_scan_state(options.team, resolved, mining.normalize_subdir(options.subdir))
-    if state is None or state.head is None or options.full:
-        return state, None, None
-    repo_id, fingerprint = state.repo_id, state.patterns_fingerprint or ""
-
-    def load() -> StoredHistory:
-        # Only when the checkpoint cannot be used: the history is most of the database.
-        return (
-            store.load_commits(repo_id),
-            store.load_file_changes(repo_id),
-            store.load_blob_evidence(repo_id, fingerprint),
-        )
-
-    return state, load, store.load_scan_checkpoint(repo_id)
-
-
-def _scan_in_worker(db_path: str, path: str, options: ScanOptions) -> RepoScan:
-    # A worker process only reads the database (WAL lets it while the parent writes).
-    with Store.open(db_path, migrate=False) as store:
-        state, stored, checkpoint = _previous_scan(store, options, path)
-        return scan_repository(path, options, state, stored, checkpoint=checkpoint)
-
-
-def scan_repositories(
-    store: Store,
-    paths: Sequence[str | os.PathLike[str]],
-    options: ScanOptions,
-    jobs: int | None = None,
-    progress: Progress | None = None,
-    advance: Callable[[str, int, int], None] | None = None,
-) -> list[dict[str, Any]]:
-    """Scan every path for ``options.team`` and store each result; returns the JSON summaries in order.
-
-    Every path is validated first, so a bad one fails the command before anything is written. With more
-    than one repository and ``jobs`` > 1 the repositories are mined in parallel processes. ``advance`` hears
-    (path, commits read, commits to read) while a repository is read in this process (not from workers).
-    """
-    for path in paths:
-        mining.open_repository(path, options.subdir)
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    say = progress or (lambda message: None)
-    summaries: list[dict[str, Any]] = []
-    if len(paths) == 1 or jobs == 1 or store.path is None:
-        for path in paths:
-            state, stored, checkpoint = _previous_scan(store, options, path)
-            ticks = (lambda read, total, path=path: advance(str(path), read, total)) if advance else None
-            result = scan_repository(path, options, state, stored, say, checkpoint=checkpoint, advance=ticks)
-            store.save_scan(result.write, checkpoint=result.checkpoint)
-            summaries.append(result.summary)
-            say(f"{result.summary['repo']}: stored in {result.summary['elapsed_s']:.1f}s")
-        return summaries
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        futures = [pool.submit(_scan_in_worker, str(store.path), str(path), options) for path in paths]
-        for future in futures:
-            result = future.result()
-            store.save_scan(result.write, checkpoint=result.checkpoint)
-            summaries.append(result.summary)
-            say(f"{result.summary['repo']}: stored in {result.summary['elapsed_s']:.1f}s")
-    return summaries
+    return RepoScan(record, summary, warnings, checkpoint=state.to_bytes())

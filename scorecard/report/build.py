@@ -25,12 +25,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from matplotlib import colormaps
 
 from scorecard.errors import ScorecardError
+from scorecard.metric_contract import describe_metric
 from scorecard.paths import templates_dir
 from scorecard.report import trends
 from scorecard.report.charts import SERIES_COLOURS, Chart, ChartMaker
+from scorecard.services.team_metrics import team_metrics
 from scorecard.store import Store
 from scorecard.survey.bank import DEFAULT_BANK, Bank, load_bank
-from scorecard.survey.contradictions import describe_metric
 
 DEFAULT_QUARTERS = 8
 MINUS = "\N{MINUS SIGN}"  # a real minus: as wide as the plus, and not a hyphen to a screen reader
@@ -130,12 +131,12 @@ def collect_evidence(store: Store, teams: Sequence[str], first_quarter: str) -> 
     pairs: list[tuple[Any, ...]] = []
     found = EvidenceInput()
     for team in teams:
-        latest = store.latest_team_evidence(team)
+        latest = team_metrics(store, team, per_quarter=True)
         if latest is None:
             continue
-        found.latest[team] = latest.metrics
+        found.latest[team] = latest.latest
         found.scanned_at[team] = latest.scanned_at
-        snapshots[team] = store.team_quarter_metrics(team)
+        snapshots[team] = latest.by_quarter
         flags.extend((team, *row) for row in store.alive_flags(team))
         churn.extend((team, *row) for row in store.churn_by_quarter_and_path(team, first_quarter))
         for summary in store.latest_scan_summary(team):

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 from scorecard.quarters import current_quarter, parse_quarter, quarter_end
 from scorecard.report.trends import quarter_window
 from scorecard.services.surveys import PreparedImport, apply_import
-from scorecard.store import AnswerInput, Store
+from scorecard.store import Store
 from scorecard.survey.bank import DEFAULT_BANK, NA, UNKNOWN, Bank, Question, load_bank
+from scorecard.survey.records import AnswerInput
 
 if TYPE_CHECKING:
     from scorecard.report.build import ReportInput
@@ -384,7 +385,8 @@ def scan_demo_repositories(
 ) -> None:
     """Generate and scan a repository for every team of ``profiles`` but those that joined late (they have not
     scanned yet)."""
-    from scorecard.evidence.scan import ScanOptions, scan_repositories  # mining needs git: imported only here
+    from scorecard.evidence.scan import ScanOptions  # mining needs git: imported only here
+    from scorecard.services.scanning import scan_repositories
 
     for profile in profiles:
         if profile.joined:

@@ -91,7 +91,8 @@ def _emit(out: TextIO, kind: str, message: str = "", summary: dict[str, Any] | N
 def run_child(db_path: str, team: str, targets: list[tuple[str, str | None]], out: TextIO) -> None:
     """The child's work: scan each target in turn, reporting as it goes (also usable in-process by tests)."""
     from scorecard.errors import ScorecardError
-    from scorecard.evidence.scan import ScanOptions, scan_repositories
+    from scorecard.evidence.scan import ScanOptions
+    from scorecard.services.scanning import scan_repositories
     from scorecard.store import Store
 
     try:

@@ -13,24 +13,16 @@ from typing import Any
 
 from scorecard.errors import ScorecardError
 from scorecard.quarters import current_quarter, normalize_quarter
-from scorecard.store import AnswerInput, Store, StoredAnswer, Survey
+from scorecard.store import Store
 from scorecard.survey.answers_file import AnswersError, read_answers_file, resolve_answers
 from scorecard.survey.bank import DEFAULT_BANK, Bank, load_bank
 from scorecard.survey.contradictions import Contradiction, find_contradictions
-from scorecard.survey.scoring import ScoreCard, score_answers
+from scorecard.survey.records import AnswerInput, StoredAnswer, Survey
+from scorecard.survey.scoring import ScoreCard, counted_answers, score_answers, survey_is_complete
 
 
 class SurveyNotFound(ScorecardError):
     """No survey matches what the user asked for."""
-
-
-def counted_answers(answers: Mapping[str, StoredAnswer]) -> dict[str, str]:
-    """Question id -> option id of the answers that count (carried over and not yet confirmed: they don't)."""
-    return {qid: a.option_id for qid, a in answers.items() if not a.carried_over}
-
-
-def survey_is_complete(bank: Bank, answers: Mapping[str, str]) -> bool:
-    return all(q.id in answers for q in bank.questions)
 
 
 @dataclass(frozen=True)
@@ -241,11 +233,3 @@ def team_overviews(store: Store, bank: Bank | None = None) -> list[TeamOverview]
             )
         )
     return rows
-
-
-def team_evidence(store: Store, team: str) -> tuple[dict[str, float], str | None]:
-    """The team's latest git-evidence metrics and when they were scanned ({} and None before any scan)."""
-    evidence = store.latest_team_evidence(team)
-    if evidence is None:
-        return {}, None
-    return dict(evidence.metrics), evidence.scanned_at

@@ -24,8 +24,8 @@ import yaml
 
 from scorecard.errors import ScorecardError
 from scorecard.quarters import normalize_quarter
-from scorecard.store import AnswerInput, StoredAnswer
 from scorecard.survey.bank import Bank
+from scorecard.survey.records import AnswerInput, StoredAnswer
 
 
 class AnswersError(ScorecardError):

@@ -8,8 +8,9 @@ all of them. Nothing here scores or stores anything.
 from __future__ import annotations
 
 import math
+import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
@@ -18,14 +19,24 @@ from typing import Any
 import yaml
 
 from scorecard.errors import ScorecardError
+from scorecard.metric_contract import CITABLE_METRICS
 from scorecard.paths import banks_dir
-from scorecard.survey.contradictions import METRIC_NAMES, OPERATORS
 
 DEFAULT_BANK = "sculley2015"
 AGGREGATIONS = ("mean", "min_section_sum")
 TOPICS_FILE = "topics.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TOPIC_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+# The comparisons an evidence rule may make between a metric and its threshold.
+OPERATORS: dict[str, Callable[[float, float], bool]] = {
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
 
 NA = "na"
 UNKNOWN = "unknown"
@@ -467,8 +478,9 @@ class _Checker:
                 continue
             metric = _text(rule.get("metric"))
             ok = True
-            if metric not in METRIC_NAMES:
-                self.problem(f"evidence rule names unknown metric {metric!r}", rule, qid)
+            if metric not in CITABLE_METRICS:
+                known = ", ".join(CITABLE_METRICS)
+                self.problem(f"evidence rule names unknown metric {metric!r} (known metrics: {known})", rule, qid)
                 ok = False
             op = rule.get("op")
             if op not in OPERATORS:

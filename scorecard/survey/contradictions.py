@@ -1,4 +1,4 @@
-"""Git evidence against answers: the metric names banks may cite, and where evidence contradicts an answer.
+"""Where git evidence contradicts an answer: the bank's evidence rules checked against a team's metrics.
 
 Pure: takes a bank, the chosen options and a mapping of metric values; returns contradictions. Evidence from
 git is a proxy, never a proof, so a contradiction is a prompt for discussion, not a correction of the score.
@@ -6,74 +6,10 @@ git is a proxy, never a proof, so a contradiction is a prompt for discussion, no
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from scorecard.survey.bank import Bank
-
-# The metric names of the git-evidence contract: evidence rules and reports refer to these, nothing else.
-METRIC_NAMES: tuple[str, ...] = (
-    "commits.last_quarter",
-    "churn.last_quarter",
-    "churn.config_share",
-    "lines.code",
-    "lines.config",
-    "lines.test",
-    "config_to_code_ratio",
-    "test_to_code_ratio",
-    "flags.alive",
-    "flags.stale",
-    "flags.median_age_days",
-    "flags.removed_last_quarter",
-    "debt_comments.alive",
-    "debt_comments.added_last_quarter",
-    "coupling.strong_pairs",
-    "ownership.single_author_share",
-    "ownership.bus_factor",
-    "languages.count",
-    "deletion_ratio.last_quarter",
-)
-
-# How the survey's evidence panel says each metric in words ("14 flags alive").
-METRIC_PHRASES: dict[str, str] = {
-    "commits.last_quarter": "{value:,.0f} commits last quarter",
-    "churn.last_quarter": "{value:,.0f} lines changed last quarter",
-    "churn.config_share": "{value:.0%} of last quarter's churn in config",
-    "lines.code": "{value:,.0f} lines of code",
-    "lines.config": "{value:,.0f} lines of config",
-    "lines.test": "{value:,.0f} lines of tests",
-    "config_to_code_ratio": "{value:.2f} config lines per code line",
-    "test_to_code_ratio": "{value:.2f} test lines per code line",
-    "flags.alive": "{value:,.0f} flags alive",
-    "flags.stale": "{value:,.0f} flags older than 180 days",
-    "flags.median_age_days": "median flag age {value:,.0f} days",
-    "flags.removed_last_quarter": "{value:,.0f} flags removed last quarter",
-    "debt_comments.alive": "{value:,.0f} TODO/FIXME/HACK/XXX comments",
-    "debt_comments.added_last_quarter": "{value:,.0f} debt comments added last quarter",
-    "coupling.strong_pairs": "{value:,.0f} file pairs that change together (degree >= 0.5)",
-    "ownership.single_author_share": "{value:.0%} of files with a single author",
-    "ownership.bus_factor": "bus factor {value:,.0f}",
-    "languages.count": "{value:,.0f} languages with 5%+ of code",
-    "deletion_ratio.last_quarter": "{value:.2f} lines deleted per line added last quarter",
-}
-
-
-def describe_metric(name: str, value: float) -> str:
-    """A metric value in words, e.g. ``flags.stale`` 9 -> "9 flags older than 180 days"."""
-    return METRIC_PHRASES.get(name, name + " {value:g}").format(value=value)
-
-
-OPERATORS: dict[str, Callable[[float, float], bool]] = {
-    ">": operator.gt,
-    ">=": operator.ge,
-    "<": operator.lt,
-    "<=": operator.le,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
+from scorecard.survey.bank import OPERATORS, Bank
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scorecard.survey.bank import NA, UNKNOWN, Bank, Level, Question
+from scorecard.survey.records import StoredAnswer
 
 IMPROVEMENTS_SHOWN = 3
 
@@ -62,6 +63,16 @@ class ScoreCard:
 
     def area_scores(self) -> dict[str, float | None]:
         return {a.area: a.score for a in self.areas}
+
+
+def counted_answers(answers: Mapping[str, StoredAnswer]) -> dict[str, str]:
+    """Question id -> option id of the answers that count (carried over and not yet confirmed: they don't)."""
+    return {qid: a.option_id for qid, a in answers.items() if not a.carried_over}
+
+
+def survey_is_complete(bank: Bank, answers: Mapping[str, str]) -> bool:
+    """Every question of the bank has an answer (``na`` and ``unknown`` included)."""
+    return all(q.id in answers for q in bank.questions)
 
 
 def _points(question: Question, option_id: str) -> float | None:

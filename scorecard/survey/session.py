@@ -8,19 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from scorecard.services.surveys import counted_answers
-from scorecard.store import AnswerInput, Store, StoredAnswer, Survey
 from scorecard.survey.bank import NA, UNKNOWN, Bank, Question
 from scorecard.survey.contradictions import Contradiction, find_contradictions
-from scorecard.survey.scoring import ScoreCard, score_answers
+from scorecard.survey.records import AnswerInput, StoredAnswer, Survey
+from scorecard.survey.scoring import ScoreCard, counted_answers, score_answers
+
+
+class AnswerStore(Protocol):
+    """What a session needs of the store (the store has it; tests may give anything that does)."""
+
+    def record_answer(self, survey_id: int, answer: AnswerInput) -> None: ...
+
+    def answers_for(self, survey_id: int) -> dict[str, StoredAnswer]: ...
+
+    def set_survey_status(self, survey_id: int, complete: bool) -> None: ...
+
+    def latest_survey(self, team: str, bank_id: str | None = None, quarter: str | None = None) -> Survey | None: ...
 
 
 @dataclass
 class SurveySession:
-    """A survey being answered. Build it with :func:`open_session`."""
+    """A survey being answered. Build it with :func:`scorecard.services.sessions.open_session`."""
 
-    store: Store
+    store: AnswerStore
     bank: Bank
     survey: Survey
     answers: dict[str, StoredAnswer]
@@ -151,35 +163,3 @@ class SurveySession:
     @property
     def counts_real_answers(self) -> int:
         return sum(1 for a in self.answers.values() if not a.carried_over and a.option_id not in (NA, UNKNOWN))
-
-
-def open_session(
-    store: Store,
-    bank: Bank,
-    team: str,
-    quarter: str,
-    metrics: Mapping[str, float] | None = None,
-    scanned_at: str | None = None,
-) -> SurveySession:
-    """Start or resume ``team``'s survey of ``quarter``.
-
-    A new survey starts from the previous quarter's answers (same bank), marked carried over: they show as
-    "carried over - confirm or change" and count only once confirmed. A resumed draft lands on the first
-    unanswered question.
-    """
-    existing = store.find_survey(team, quarter, bank.id)
-    survey = store.start_survey(team, quarter, bank.id, bank.version)
-    if existing is None:
-        # The most recent earlier survey of this bank: last quarter's, or older if a quarter was missed.
-        previous = next((s for s in store.surveys_for_team(team, bank.id) if s.quarter < quarter), None)
-        if previous is not None:
-            carried = [
-                AnswerInput(a.question_id, a.option_id, a.points, a.note, carried_over=True)
-                for a in store.answers_for(previous.id).values()
-                if not a.carried_over and bank.question(a.question_id) is not None
-            ]
-            store.import_answers(team, quarter, bank.id, bank.version, carried, complete=False)
-    session = SurveySession(store, bank, survey, store.answers_for(survey.id), dict(metrics or {}), scanned_at)
-    first = session.first_unanswered()
-    session.go_to(first if first is not None else 0)
-    return session

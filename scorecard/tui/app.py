@@ -15,10 +15,11 @@ from textual.binding import Binding
 from textual.events import Resize
 
 from scorecard.quarters import current_quarter, normalize_quarter
-from scorecard.services.surveys import team_evidence
+from scorecard.services.sessions import open_session
+from scorecard.services.team_metrics import latest_metrics
 from scorecard.store import DatabaseLocked, Store
 from scorecard.survey.bank import DEFAULT_BANK, load_bank
-from scorecard.survey.session import SurveySession, open_session
+from scorecard.survey.session import SurveySession
 from scorecard.tui.dialogs import RetryPrompt, TooSmall
 from scorecard.tui.home import HomeScreen
 from scorecard.tui.results import ResultsScreen
@@ -134,7 +135,7 @@ def make_app(
     return ScorecardApp(
         store,
         clock,
-        evidence or team_evidence,
+        evidence or latest_metrics,
         team=team,
         quarter=normalize_quarter(quarter) if quarter else None,
         bank_name=bank_name,

@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from scorecard.metric_contract import describe_metric
 from scorecard.store import DatabaseLocked
-from scorecard.survey.contradictions import describe_metric
 from scorecard.survey.session import SurveySession
 from scorecard.tui.dialogs import RetryPrompt, TextPrompt
 

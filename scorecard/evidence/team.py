@@ -1,0 +1,116 @@
+"""A team's metrics from its repositories', by the roll-up the metric contract gives each metric.
+
+Pure: values and rows in, numbers out. A sum adds the repositories' values; a ratio divides the sums of its two
+parts (a mean of ratios is not a ratio); the ``computed`` metrics come from the team's rows (the ages of every
+alive flag, every author's churn, code lines per suffix), since no sum of per-repository values gives them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+
+import numpy as np
+
+from scorecard.evidence.filekinds import language_of
+from scorecard.metric_contract import LATEST_METRICS, QUARTER_METRICS, Metric
+from scorecard.quarters import quarter_end
+
+LANGUAGE_MIN_SHARE = 0.05
+SECONDS_PER_DAY = 86_400
+
+Values = Mapping[str, float | None]
+
+
+def roll_up(per_repo: Sequence[Values], metrics: Iterable[Metric], computed: Values) -> dict[str, float]:
+    """Each metric's team value from ``per_repo`` (one mapping per repository) by its contract roll-up.
+
+    ``computed`` holds the values of the ``computed`` metrics. A metric no repository has is left out; so is a
+    ratio whose denominator sums to 0. A ratio whose parts were never stored (a scan by an older scorecard)
+    falls back to the one repository's own ratio when the team has one repository.
+    """
+    team: dict[str, float] = {}
+    for metric in metrics:
+        value = _team_value(metric, per_repo, computed)
+        if value is not None:
+            team[metric.name] = value
+    return team
+
+
+def _team_value(metric: Metric, per_repo: Sequence[Values], computed: Values) -> float | None:
+    rollup = metric.rollup
+    if rollup.kind == "computed":
+        return computed.get(metric.name)
+    if rollup.kind == "ratio":
+        denominator = _sum(per_repo, rollup.denominator)
+        numerator = _sum(per_repo, rollup.numerator)
+        if denominator is not None and numerator is not None:
+            return numerator / denominator if denominator else None
+        own = [values.get(metric.name) for values in per_repo]
+        return own[0] if len(own) == 1 else None
+    return _sum(per_repo, metric.name)
+
+
+def _sum(per_repo: Sequence[Values], name: str) -> float | None:
+    present = [values[name] for values in per_repo if values.get(name) is not None]
+    return float(sum(present)) if present else None  # type: ignore[arg-type]
+
+
+def latest_team_metrics(
+    per_repo: Sequence[Values],
+    flag_ages: Sequence[float],
+    author_churn: Mapping[str, float],
+    code_lines_by_suffix: Mapping[str, float],
+) -> dict[str, float]:
+    """The citable latest metrics of a team (components left out: they are parts, not evidence)."""
+    if not per_repo:
+        return {}
+    computed = {
+        "flags.median_age_days": float(np.median(flag_ages)) if len(flag_ages) else None,
+        "ownership.bus_factor": bus_factor(author_churn.values()),
+        "languages.count": languages_count(code_lines_by_suffix),
+    }
+    return roll_up(per_repo, (m for m in LATEST_METRICS if not m.component), computed)
+
+
+def quarter_team_metrics(
+    per_repo_quarters: Sequence[Mapping[str, Values]], flag_lives: Sequence[tuple[int, int | None]], now: datetime
+) -> dict[str, dict[str, float]]:
+    """Quarter -> the team's quarter metrics, from each repository's quarter -> metric -> value.
+
+    ``flag_lives`` are ``(introduced_at, removed_at)`` in Unix seconds (None: alive) of every flag of the team;
+    the median age of those alive at each quarter's end (the scan time for the quarter not yet over) is
+    computed from them, as one repository's own scan does.
+    """
+    quarters = sorted({quarter for repo in per_repo_quarters for quarter in repo})
+    introduced = np.array([life[0] for life in flag_lives], dtype="float64")
+    removed = np.array([np.inf if life[1] is None else life[1] for life in flag_lives], dtype="float64")
+    result: dict[str, dict[str, float]] = {}
+    for quarter in quarters:
+        end = min(quarter_end(quarter).timestamp(), now.timestamp() + 1)
+        alive = (introduced < end) & (removed >= end)
+        ages = (end - introduced[alive]) / SECONDS_PER_DAY
+        computed = {"flags.median_age_days": float(np.median(ages)) if len(ages) else None}
+        per_repo = [repo.get(quarter, {}) for repo in per_repo_quarters]
+        result[quarter] = roll_up([values for values in per_repo if values], QUARTER_METRICS, computed)
+    return result
+
+
+def bus_factor(churn_per_author: Iterable[float]) -> float:
+    """The fewest authors who together made half of all churn (0 with no churn at all)."""
+    churns = sorted((float(c) for c in churn_per_author), reverse=True)
+    total = sum(churns)
+    if not total:
+        return 0.0
+    return float(np.searchsorted(np.cumsum(churns), total / 2, side="left") + 1)
+
+
+def languages_count(code_lines_by_suffix: Mapping[str, float]) -> float:
+    """Languages with at least 5% of the code lines."""
+    by_language: dict[str, float] = {}
+    for suffix, lines in code_lines_by_suffix.items():
+        language = language_of(f"x{suffix}")
+        if language:
+            by_language[language] = by_language.get(language, 0.0) + float(lines)
+    total = sum(by_language.values())
+    return float(sum(1 for lines in by_language.values() if total and lines / total >= LANGUAGE_MIN_SHARE))

@@ -1,0 +1,78 @@
+"""Reads for reports: whole histories of many teams in a few queries, as plain rows for the report's frames."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from scorecard.store.scans import ScanQueries
+
+
+class ReportQueries(ScanQueries):
+    """The report's reads: every answer of many surveys at once, the flags alive, churn per file."""
+
+    SURVEY_ANSWER_COLUMNS = (
+        "team",
+        "quarter",
+        "bank_id",
+        "bank_version",
+        "status",
+        "survey_id",
+        "question_id",
+        "option_id",
+        "points",
+        "note",
+        "answered_at",
+        "carried_over",
+    )
+
+    def survey_answer_rows(
+        self, teams: Sequence[str] | None = None, first_quarter: str | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Every answer of the surveys of ``teams`` (default: all) from ``first_quarter`` on, in one query.
+
+        Columns are :attr:`SURVEY_ANSWER_COLUMNS`; a survey without answers yet is one row whose answer
+        columns are NULL, so it still shows in a report. Ordered by team, quarter, bank and answer order.
+        """
+        where: list[str] = ["1 = 1"]
+        params: list[Any] = []
+        if teams is not None:
+            if not teams:
+                return []
+            where.append(f"t.name in ({', '.join('?' * len(teams))})")
+            params.extend(teams)
+        if first_quarter is not None:
+            where.append("s.quarter >= ?")
+            params.append(first_quarter)
+        return self.db.execute(
+            "select t.name, s.quarter, s.bank_id, s.bank_version, s.status, s.id, a.question_id, a.option_id, "
+            "a.points, a.note, a.answered_at, a.carried_over from surveys s join teams t on t.id = s.team_id "
+            f"left join answers a on a.survey_id = s.id where {' and '.join(where)} "
+            "order by t.name, s.quarter, s.bank_id, a.rowid",
+            params,
+        ).fetchall()
+
+    def alive_flags(self, team: str) -> list[tuple[str, str, str, float | None, bool]]:
+        """``(pattern, name, path, age_days, stale)`` of the flags alive at each of a team's latest scans."""
+        scan_ids = [row[0] for row in self._latest_scans(team)]
+        if not scan_ids:
+            return []
+        rows = self.db.execute(
+            "select pattern, name, path, age_days, stale from flags "
+            f"where alive = 1 and scan_id in ({', '.join('?' * len(scan_ids))}) order by age_days desc, name",
+            scan_ids,
+        ).fetchall()
+        return [(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+    def churn_by_quarter_and_path(self, team: str, first_quarter: str | None = None) -> list[tuple[str, str, int]]:
+        """``(quarter, path, lines added + deleted)`` over a team's repositories, from ``first_quarter`` on.
+
+        Counts non-merge commits, as churn is defined; binary changes (no line counts) count 0.
+        """
+        return self.db.execute(
+            "select c.quarter, f.path, sum(coalesce(f.added, 0) + coalesce(f.deleted, 0)) from file_changes f "
+            "join commits c on c.repo_id = f.repo_id and c.sha = f.sha join repos r on r.id = f.repo_id "
+            "join teams t on t.id = r.team_id where t.name = ? and c.parent_count <= 1 and c.quarter >= ? "
+            "group by c.quarter, f.path",
+            [team, first_quarter or ""],
+        ).fetchall()

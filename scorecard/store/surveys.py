@@ -1,0 +1,205 @@
+"""Teams, surveys and answers: every query of the survey side of the store."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from scorecard.store.connection import Database
+from scorecard.survey.records import AnswerInput, StoredAnswer, Survey, Team
+
+
+class SurveyQueries(Database):
+    """Reads and writes of teams, surveys and answers; every write is one transaction."""
+
+    # -- teams --------------------------------------------------------------------------------------------
+
+    def get_team(self, name: str) -> Team | None:
+        row = self.db.execute("select id, name from teams where name = ?", [name]).fetchone()
+        return Team(row[0], row[1]) if row else None
+
+    def ensure_team(self, name: str) -> Team:
+        """The team called ``name``, created if new (in its own transaction)."""
+        with self._writing():
+            return self._ensure_team(name)
+
+    def _ensure_team(self, name: str) -> Team:
+        team = self.get_team(name)
+        if team:
+            return team
+        cursor = self.db.execute("insert into teams (name, created_at) values (?, ?)", [name, self._now()])
+        return Team(int(cursor.lastrowid or 0), name)
+
+    def list_teams(self) -> list[Team]:
+        return [Team(r[0], r[1]) for r in self.db.execute("select id, name from teams order by name")]
+
+    # -- surveys ------------------------------------------------------------------------------------------
+
+    _SURVEY_COLUMNS = (
+        "s.id, t.name, s.quarter, s.bank_id, s.bank_version, s.status, s.started_at, s.updated_at, s.completed_at"
+    )
+
+    def _surveys(self, where: str, params: Iterable[Any]) -> list[Survey]:
+        sql = (
+            f"select {self._SURVEY_COLUMNS} from surveys s join teams t on t.id = s.team_id "
+            f"where {where} order by s.quarter desc, s.updated_at desc, s.id desc"
+        )
+        return [Survey(*row) for row in self.db.execute(sql, list(params))]
+
+    def find_survey(self, team: str, quarter: str, bank_id: str) -> Survey | None:
+        found = self._surveys("t.name = ? and s.quarter = ? and s.bank_id = ?", [team, quarter, bank_id])
+        return found[0] if found else None
+
+    def surveys_for_team(self, team: str, bank_id: str | None = None) -> list[Survey]:
+        """A team's surveys, newest quarter first."""
+        if bank_id is None:
+            return self._surveys("t.name = ?", [team])
+        return self._surveys("t.name = ? and s.bank_id = ?", [team, bank_id])
+
+    def latest_survey(self, team: str, bank_id: str | None = None, quarter: str | None = None) -> Survey | None:
+        """The survey of ``quarter`` (or the newest quarter) for ``team``, optionally of one bank."""
+        surveys = self.surveys_for_team(team, bank_id)
+        if quarter is not None:
+            surveys = [s for s in surveys if s.quarter == quarter]
+        return surveys[0] if surveys else None
+
+    def all_surveys(self) -> list[Survey]:
+        return self._surveys("1 = 1", [])
+
+    def answers_for(self, survey_id: int) -> dict[str, StoredAnswer]:
+        rows = self.db.execute(
+            "select question_id, option_id, points, note, answered_at, carried_over from answers "
+            "where survey_id = ? order by rowid",
+            [survey_id],
+        )
+        return {r[0]: StoredAnswer(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows}
+
+    def _ensure_survey(self, team: Team, quarter: str, bank_id: str, bank_version: int) -> int:
+        row = self.db.execute(
+            "select id, bank_version from surveys where team_id = ? and quarter = ? and bank_id = ?",
+            [team.id, quarter, bank_id],
+        ).fetchone()
+        if row:
+            if row[1] != bank_version:
+                self.db.execute(
+                    "update surveys set bank_version = ?, updated_at = ? where id = ?",
+                    [bank_version, self._now(), row[0]],
+                )
+            return int(row[0])
+        now = self._now()
+        cursor = self.db.execute(
+            "insert into surveys (team_id, quarter, bank_id, bank_version, status, started_at, updated_at) "
+            "values (?, ?, ?, ?, 'draft', ?, ?)",
+            [team.id, quarter, bank_id, bank_version, now, now],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def start_survey(
+        self, team: str, quarter: str, bank_id: str, bank_version: int, carry_over: Collection[str] = ()
+    ) -> Survey:
+        """The survey of ``team`` for ``quarter`` and bank, created as a draft if there is none.
+
+        A new survey starts from the team's most recent earlier survey of the bank: its confirmed answers to
+        the questions in ``carry_over`` are copied in, marked carried over. Creating the survey and carrying
+        the answers over is one transaction, so a crash leaves no survey, or one with its carry-over.
+        """
+        now = self._now()
+        with self._writing():
+            team_row = self._ensure_team(team)
+            existing = self._survey_id(team_row, quarter, bank_id)
+            survey_id = self._ensure_survey(team_row, quarter, bank_id, bank_version)
+            if existing is None and carry_over:
+                self._carry_over(team_row, quarter, bank_id, survey_id, set(carry_over), now)
+        return self._surveys("s.id = ?", [survey_id])[0]
+
+    def _survey_id(self, team: Team, quarter: str, bank_id: str) -> int | None:
+        row = self.db.execute(
+            "select id from surveys where team_id = ? and quarter = ? and bank_id = ?", [team.id, quarter, bank_id]
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def _carry_over(
+        self, team: Team, quarter: str, bank_id: str, survey_id: int, questions: set[str], now: str
+    ) -> None:
+        previous = self.db.execute(
+            "select id from surveys where team_id = ? and bank_id = ? and quarter < ? "
+            "order by quarter desc, updated_at desc, id desc limit 1",
+            [team.id, bank_id, quarter],
+        ).fetchone()
+        if previous is None:
+            return
+        for answer in self.answers_for(int(previous[0])).values():
+            if not answer.carried_over and answer.question_id in questions:
+                carried = AnswerInput(answer.question_id, answer.option_id, answer.points, answer.note, True)
+                self._upsert_answer(survey_id, carried, now)
+
+    def _upsert_answer(self, survey_id: int, answer: AnswerInput, now: str) -> bool:
+        """Write one answer; returns whether anything changed (same option and note: untouched)."""
+        current = self.db.execute(
+            "select option_id, points, note, carried_over from answers where survey_id = ? and question_id = ?",
+            [survey_id, answer.question_id],
+        ).fetchone()
+        wanted = (answer.option_id, answer.points, answer.note, int(answer.carried_over))
+        if current is not None and tuple(current) == wanted:
+            return False
+        self.db.execute(
+            "insert into answers (survey_id, question_id, option_id, points, note, answered_at, carried_over) "
+            "values (?, ?, ?, ?, ?, ?, ?) on conflict (survey_id, question_id) do update set "
+            "option_id = excluded.option_id, points = excluded.points, note = excluded.note, "
+            "answered_at = excluded.answered_at, carried_over = excluded.carried_over",
+            [survey_id, answer.question_id, *wanted[:3], now, wanted[3]],
+        )
+        return True
+
+    def import_answers(
+        self,
+        team: str,
+        quarter: str,
+        bank_id: str,
+        bank_version: int,
+        answers: Iterable[AnswerInput],
+        complete: bool,
+    ) -> tuple[Survey, int]:
+        """Write a whole answers file in one transaction: all of it or nothing.
+
+        Answers equal to the stored ones are left untouched (their time included), so importing the same file
+        twice changes nothing. Returns the survey and the number of answers that changed.
+        """
+        now = self._now()
+        with self._writing():
+            team_row = self._ensure_team(team)
+            survey_id = self._ensure_survey(team_row, quarter, bank_id, bank_version)
+            changed = sum(self._upsert_answer(survey_id, answer, now) for answer in answers)
+            self._set_status(survey_id, complete, now, touched=changed > 0)
+        return self._surveys("s.id = ?", [survey_id])[0], changed
+
+    def record_answer(self, survey_id: int, answer: AnswerInput) -> None:
+        """Save one answer the moment it is given, in its own transaction (the interactive survey)."""
+        now = self._now()
+        with self._writing():
+            if self._upsert_answer(survey_id, answer, now):
+                self.db.execute("update surveys set updated_at = ? where id = ?", [now, survey_id])
+
+    def delete_answer(self, survey_id: int, question_id: str) -> None:
+        with self._writing():
+            self.db.execute("delete from answers where survey_id = ? and question_id = ?", [survey_id, question_id])
+
+    def set_survey_status(self, survey_id: int, complete: bool) -> None:
+        with self._writing():
+            self._set_status(survey_id, complete, self._now(), touched=True)
+
+    def _set_status(self, survey_id: int, complete: bool, now: str, touched: bool) -> None:
+        status, completed_at = self.db.execute(
+            "select status, completed_at from surveys where id = ?", [survey_id]
+        ).fetchone()
+        new_status = "complete" if complete else "draft"
+        if new_status == status and not touched:
+            return
+        if new_status == "draft":
+            completed_at = None
+        elif status != "complete":
+            completed_at = now
+        self.db.execute(
+            "update surveys set status = ?, completed_at = ?, updated_at = ? where id = ?",
+            [new_status, completed_at, now, survey_id],
+        )

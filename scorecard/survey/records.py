@@ -1,0 +1,55 @@
+"""What a survey is made of, as the rest of the program sees it: teams, surveys and their answers.
+
+Plain frozen dataclasses: the store returns them and takes them, so no caller ever sees a row or SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Team:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Survey:
+    """One team's survey of one quarter under one bank."""
+
+    id: int
+    team: str
+    quarter: str
+    bank_id: str
+    bank_version: int
+    status: str
+    """``draft`` or ``complete``."""
+    started_at: str
+    updated_at: str
+    completed_at: str | None
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """An answer as stored, with the time it was given."""
+
+    question_id: str
+    option_id: str
+    points: float | None
+    """None for ``na``."""
+    note: str | None
+    answered_at: str
+    carried_over: bool = False
+    """Last quarter's answer, not yet confirmed: it does not count until it is."""
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """One answer to write: what a person chose, before it gets a timestamp."""
+
+    question_id: str
+    option_id: str
+    points: float | None
+    note: str | None = None
+    carried_over: bool = False
