@@ -17,7 +17,7 @@ from pathlib import Path
 
 from scorecard.quarters import quarter_range
 from scorecard.store import Store
-from scorecard.survey.bank import load_bank
+from scorecard.survey.bank_file import load_bank
 from scorecard.survey.records import AnswerInput
 
 TEAMS, QUARTERS = 50, quarter_range("2025Q1", "2026Q4")

@@ -19,7 +19,8 @@ import click
 from scorecard.errors import ScorecardError
 from scorecard.paths import DB_ENV_VAR, resolve_db_path
 from scorecard.store import Store
-from scorecard.survey.bank import DEFAULT_BANK, Bank, bank_files, lint_bank_file, load_bank
+from scorecard.survey.bank import DEFAULT_BANK, Bank
+from scorecard.survey.bank_file import bank_files, lint_bank_file, load_bank
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,10 +1,29 @@
-"""Shared fixtures: no test ever touches a real user's database or data directory."""
+"""Shared fixtures: the tiny bank, a clock the test moves, a store on a real SQLite file, the CLI runner.
+
+No test ever touches a real user's database or data directory (``isolated_data`` is autouse).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import click.testing
 import pytest
+from click.testing import CliRunner
+
+from scorecard.cli import main
+from scorecard.store import Store
+from scorecard.survey.bank import Bank
+from scorecard.survey.bank_file import load_bank_file
+from tests.banks import write_bank
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: seconds or more each (a wheel in a fresh venv, Chromium, SIGKILL)")
 
 
 @pytest.fixture(autouse=True)
@@ -13,5 +32,58 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     db = tmp_path / "scorecard.db"
     monkeypatch.setenv("SCORECARD_DB", str(db))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.delenv("SCORECARD_DEBUG", raising=False)
     return db
+
+
+class FakeClock:
+    """A clock the test moves by hand (``tick``), so timestamps are exact."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def tick(self, minutes: int = 1) -> None:
+        self.now += timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: FakeClock) -> Iterator[Store]:
+    """A store on a real SQLite file in tmp_path, on the test's clock."""
+    with Store.open(tmp_path / "store.db", clock=clock) as opened:
+        yield opened
+
+
+@pytest.fixture
+def tiny_bank_path(tmp_path: Path) -> Path:
+    """The tiny test bank (tests/banks.py) written as a file, as users write banks."""
+    return write_bank(tmp_path)
+
+
+@pytest.fixture
+def tiny_bank(tiny_bank_path: Path) -> Bank:
+    return load_bank_file(tiny_bank_path)
+
+
+Run = Callable[..., click.testing.Result]
+
+
+@pytest.fixture
+def cli() -> Run:
+    """``cli("show", "--team", "t", db=path)``: run the command line in-process; never a traceback."""
+
+    def run(*args: str, db: Path | None = None, input: str | None = None) -> click.testing.Result:
+        argv = [*args, "--db", str(db)] if db else list(args)
+        result = CliRunner().invoke(main, argv, catch_exceptions=False, input=input)
+        assert "Traceback" not in result.output
+        return result
+
+    return run

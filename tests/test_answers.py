@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scorecard.survey.answers_file import AnswersError, FileAnswer, answers_yaml, read_answers_file, resolve_answers
-from scorecard.survey.bank import load_bank_file
+from scorecard.survey.bank_file import load_bank_file
 from scorecard.survey.records import StoredAnswer
 from tests.banks import write_bank
 

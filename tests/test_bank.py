@@ -6,16 +6,8 @@ from pathlib import Path
 import pytest
 
 from scorecard.metric_contract import CITABLE_METRICS as METRIC_NAMES
-from scorecard.survey.bank import (
-    NA,
-    UNKNOWN,
-    BankError,
-    bank_files,
-    lint_bank_file,
-    load_bank,
-    load_bank_file,
-    topic_catalogue,
-)
+from scorecard.survey.bank import NA, UNKNOWN
+from scorecard.survey.bank_file import BankError, bank_files, lint_bank_file, load_bank, load_bank_file, topic_catalogue
 from tests.banks import MEAN_BANK, write_bank
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"

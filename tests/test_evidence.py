@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scorecard.survey.bank import load_bank_file
+from scorecard.survey.bank_file import load_bank_file
 from scorecard.survey.contradictions import find_contradictions, rule_holds
 from tests.banks import write_bank
 

@@ -45,7 +45,7 @@ def answers_of(surveys, note=NOTE, extra_teams=()) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def bank_for(tmp_path_factory):
-    from scorecard.survey.bank import load_bank_file
+    from scorecard.survey.bank_file import load_bank_file
     from tests.banks import write_bank
 
     bank = load_bank_file(write_bank(tmp_path_factory.mktemp("bank"), BANK_V2))

@@ -22,7 +22,7 @@ import pytest
 
 from scorecard.report import trends
 from scorecard.store import Store
-from scorecard.survey.bank import load_bank_file
+from scorecard.survey.bank_file import load_bank_file
 from scorecard.survey.records import AnswerInput
 from scorecard.survey.scoring import score_answers
 from tests.banks import MEAN_BANK, write_bank

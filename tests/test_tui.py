@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from scorecard.store import Store
-from scorecard.survey.bank import load_bank_file
+from scorecard.survey.bank_file import load_bank_file
 from scorecard.survey.records import AnswerInput
 from scorecard.survey.scoring import counted_answers, score_answers
 from scorecard.tui import make_app

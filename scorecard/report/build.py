@@ -31,7 +31,8 @@ from scorecard.report import trends
 from scorecard.report.charts import SERIES_COLOURS, Chart, ChartMaker
 from scorecard.services.team_metrics import team_metrics
 from scorecard.store import Store
-from scorecard.survey.bank import DEFAULT_BANK, Bank, load_bank
+from scorecard.survey.bank import DEFAULT_BANK, Bank
+from scorecard.survey.bank_file import load_bank
 
 DEFAULT_QUARTERS = 8
 MINUS = "\N{MINUS SIGN}"  # a real minus: as wide as the plus, and not a hyphen to a screen reader

@@ -18,7 +18,8 @@ import pandas as pd
 
 from scorecard.evidence.filekinds import kind_of
 from scorecard.quarters import normalize_quarter, previous_quarter
-from scorecard.survey.bank import NA, UNKNOWN, Bank, load_bank
+from scorecard.survey.bank import NA, UNKNOWN, Bank
+from scorecard.survey.bank_file import load_bank
 from scorecard.survey.contradictions import find_contradictions
 from scorecard.survey.scoring import Improvement, area_scores, overall_score, score_answers
 

@@ -23,7 +23,8 @@ from scorecard.quarters import current_quarter, parse_quarter, quarter_end
 from scorecard.report.trends import quarter_window
 from scorecard.services.surveys import PreparedImport, apply_import
 from scorecard.store import Store
-from scorecard.survey.bank import DEFAULT_BANK, NA, UNKNOWN, Bank, Question, load_bank
+from scorecard.survey.bank import DEFAULT_BANK, NA, UNKNOWN, Bank, Question
+from scorecard.survey.bank_file import load_bank
 from scorecard.survey.records import AnswerInput
 
 if TYPE_CHECKING:

@@ -15,7 +15,8 @@ from scorecard.errors import ScorecardError
 from scorecard.quarters import current_quarter, normalize_quarter
 from scorecard.store import Store
 from scorecard.survey.answers_file import AnswersError, read_answers_file, resolve_answers
-from scorecard.survey.bank import DEFAULT_BANK, Bank, load_bank
+from scorecard.survey.bank import DEFAULT_BANK, Bank
+from scorecard.survey.bank_file import load_bank
 from scorecard.survey.contradictions import Contradiction, find_contradictions
 from scorecard.survey.records import AnswerInput, StoredAnswer, Survey
 from scorecard.survey.scoring import ScoreCard, counted_answers, score_answers, survey_is_complete

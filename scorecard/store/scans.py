@@ -223,7 +223,7 @@ class ScanQueries(SurveyQueries):
 
     def _in_latest(self, team: str, column: str) -> tuple[str, list[int]]:
         """``column in (...)`` over the ids of the team's latest scans (0 = scan id, 1 = repo id)."""
-        ids = [row[0 if column.endswith("scan_id") else 1] for row in self._latest_scans(team)]
+        ids = [int(row[0 if column.endswith("scan_id") else 1]) for row in self._latest_scans(team)]
         return f"{column} in ({', '.join('?' * len(ids)) or 'null'})", ids
 
     def flag_lives(self, team: str) -> list[tuple[str, str | None, float | None]]:

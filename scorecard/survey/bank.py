@@ -1,32 +1,19 @@
-"""Question banks: YAML data files loaded into typed objects, and validated with errors a person can act on.
+"""Question banks as typed records: areas, questions, options with points, levels, evidence rules.
 
-The format is documented in ``docs/bank-format.md``. :func:`lint_bank_file` lists every problem of a file (with
-the file, line and question id); :func:`load_bank` returns a :class:`Bank` or raises :class:`BankError` listing
-all of them. Nothing here scores or stores anything.
+A bank is data (a YAML file in ``questions/``, read and validated by :mod:`scorecard.survey.bank_file`);
+these records are what the rest of the program works with. Nothing here reads a file.
 """
 
 from __future__ import annotations
 
-import math
 import operator
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from functools import cache, cached_property
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import yaml
-
-from scorecard.errors import ScorecardError
-from scorecard.metric_contract import CITABLE_METRICS
-from scorecard.paths import banks_dir
 
 DEFAULT_BANK = "sculley2015"
 AGGREGATIONS = ("mean", "min_section_sum")
-TOPICS_FILE = "topics.yaml"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-TOPIC_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 # The comparisons an evidence rule may make between a metric and its threshold.
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
@@ -155,6 +142,24 @@ class Bank:
                 return level
         return self.levels[-1]
 
+    def scale_max(self, area_id: str | None = None) -> float:
+        """The best score possible: 100 under ``mean``; under ``min_section_sum`` an area's question count
+        (one point each), and for the overall score the smallest area's (the minimum of the sections)."""
+        if self.aggregation != "min_section_sum":
+            return 100.0
+        if area_id is not None:
+            return float(len(self.questions_in(area_id)))
+        return float(min(len(self.questions_in(area.id)) for area in self.areas))
+
+    @property
+    def score_decimals(self) -> int:
+        """Decimals a score is shown with: sums of points (0 to 7) need one, percentages none."""
+        return 1 if self.aggregation == "min_section_sum" else 0
+
+    def format_score(self, value: float | None) -> str:
+        """A score as people read it (``-`` for none yet)."""
+        return "-" if value is None else f"{value:.{self.score_decimals}f}"
+
     def next_level(self, level: Level | None) -> Level | None:
         if level is None:
             return None
@@ -164,422 +169,3 @@ class Bank:
     @cached_property
     def _questions_by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Problems and errors
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a bank file: where (file, line, question) and what."""
-
-    file: str
-    message: str
-    line: int | None = None
-    question: str | None = None
-
-    def __str__(self) -> str:
-        place = self.file + (f":{self.line}" if self.line else "")
-        subject = f" question {self.question}:" if self.question else ""
-        return f"{place}:{subject} {self.message}"
-
-
-class BankError(ScorecardError):
-    """A bank that cannot be found or loaded; ``problems`` lists everything wrong with it."""
-
-    def __init__(self, message: str, problems: list[Problem] | None = None):
-        super().__init__(message)
-        self.problems = problems or []
-
-
-# ---------------------------------------------------------------------------------------------------------
-# YAML with line numbers and duplicate-key detection
-
-
-class _LineDict(dict[str, Any]):
-    """A mapping that remembers the line it started on (1-based) and keys given twice."""
-
-    line: int = 0
-    duplicate_keys: tuple[str, ...] = ()
-
-
-class _BankLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _BankLoader, node: yaml.MappingNode) -> _LineDict:
-    loader.flatten_mapping(node)
-    mapping = _LineDict()
-    seen: set[Any] = set()
-    duplicates: list[str] = []
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            duplicates.append(str(key))
-        seen.add(key)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-    mapping.line = node.start_mark.line + 1
-    mapping.duplicate_keys = tuple(duplicates)
-    return mapping
-
-
-_BankLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [Problem(str(path), "file not found")]
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(str(path), f"cannot read: {error}")]
-    try:
-        return yaml.load(text, Loader=_BankLoader), []  # a SafeLoader subclass: no arbitrary objects
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        return None, [Problem(str(path), f"YAML syntax error: {error.problem or error}", line=line)]
-    except yaml.YAMLError as error:
-        return None, [Problem(str(path), f"YAML syntax error: {error}")]
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Validation and construction
-
-
-def _line(node: Any) -> int | None:
-    return node.line if isinstance(node, _LineDict) else None
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-class _Checker:
-    """Walks a parsed bank, collecting every problem and building the typed objects along the way."""
-
-    def __init__(self, file: str, catalogue: dict[str, Topic]):
-        self.file = file
-        self.catalogue = catalogue
-        self.problems: list[Problem] = []
-
-    def problem(self, message: str, node: Any = None, question: str | None = None) -> None:
-        self.problems.append(Problem(self.file, message, _line(node), question))
-
-    def duplicates(self, node: Any, question: str | None = None) -> None:
-        for key in getattr(node, "duplicate_keys", ()):
-            self.problem(f"key {key!r} given twice", node, question)
-
-    def bank(self, data: Any) -> Bank | None:
-        if not isinstance(data, dict):
-            self.problem("a bank file must be a YAML mapping with id, version, areas and questions")
-            return None
-        self.duplicates(data)
-        bank_id = _text(data.get("id"))
-        if not bank_id:
-            self.problem("missing bank id", data)
-        elif not ID_PATTERN.match(bank_id):
-            self.problem(f"bank id {bank_id!r} must be lower-case letters, digits and dashes", data)
-        version = data.get("version")
-        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            self.problem("version must be a positive integer", data)
-            version = 0
-        title = _text(data.get("title"))
-        if not title:
-            self.problem("missing title", data)
-        aggregation = data.get("aggregation")
-        if aggregation not in AGGREGATIONS:
-            self.problem(f"aggregation must be one of {', '.join(AGGREGATIONS)}, not {aggregation!r}", data)
-        topics = self.topics(data.get("topics", []))
-        known_topics = {**self.catalogue, **{t.id: t for t in topics}}
-        levels = self.levels(data.get("levels"))
-        areas = self.areas(data.get("areas"))
-        questions = self.questions(data.get("questions"), {a.id for a in areas}, known_topics)
-        raw_questions = data.get("questions")
-        if not isinstance(raw_questions, list):
-            raw_questions = []
-        declared = {q.get("area") for q in raw_questions if isinstance(q, dict)}
-        for area in areas:
-            if area.id not in declared:
-                self.problem(f"area {area.id!r} has no questions", data)
-        if self.problems:
-            return None
-        return Bank(
-            id=bank_id,
-            version=version,
-            title=title,
-            source=_text(data.get("source")),
-            description=_text(data.get("description")),
-            aggregation=str(aggregation),
-            levels=tuple(levels),
-            areas=tuple(areas),
-            questions=tuple(questions),
-            topics=tuple(topics),
-        )
-
-    def topics(self, raw: Any) -> list[Topic]:
-        if not isinstance(raw, list):
-            self.problem("topics must be a list of {id, title}")
-            return []
-        topics = []
-        for item in raw:
-            if not isinstance(item, dict) or not TOPIC_PATTERN.match(_text(item.get("id"))):
-                self.problem("each topic needs an id of lower-case letters, digits, _ and -", item)
-                continue
-            topics.append(Topic(_text(item["id"]), _text(item.get("title")), _text(item.get("section"))))
-        return topics
-
-    def levels(self, raw: Any) -> list[Level]:
-        if not isinstance(raw, list) or not raw:
-            self.problem("levels must be a non-empty list of bands {id, label, max}")
-            return []
-        levels: list[Level] = []
-        previous: float | None = None
-        for index, item in enumerate(raw):
-            if not isinstance(item, dict) or not _text(item.get("id")):
-                self.problem(f"level {index + 1} needs an id", item)
-                continue
-            level_max = item.get("max")
-            last = index == len(raw) - 1
-            if level_max is None and not last:
-                self.problem(f"level {item['id']!r}: only the last level may omit max", item)
-            elif level_max is not None and not _is_number(level_max):
-                self.problem(f"level {item['id']!r}: max must be a number", item)
-                level_max = None
-            elif level_max is not None and previous is not None and level_max <= previous:
-                self.problem(f"level {item['id']!r}: max must increase from one level to the next", item)
-            if level_max is not None:
-                previous = float(level_max)
-            label = _text(item.get("label")) or _text(item["id"])
-            levels.append(Level(_text(item["id"]), label, _text(item.get("description")), _float_or_none(level_max)))
-        if len({level.id for level in levels}) != len(levels):
-            self.problem("level ids must be unique")
-        return levels
-
-    def areas(self, raw: Any) -> list[Area]:
-        if not isinstance(raw, list) or not raw:
-            self.problem("areas must be a non-empty list of {id, title, description}")
-            return []
-        areas: list[Area] = []
-        for item in raw:
-            area_id = _text(item.get("id")) if isinstance(item, dict) else ""
-            if not ID_PATTERN.match(area_id):
-                self.problem("each area needs an id of lower-case letters, digits and dashes", item)
-                continue
-            if any(a.id == area_id for a in areas):
-                self.problem(f"duplicate area id {area_id!r}", item)
-                continue
-            if not _text(item.get("title")):
-                self.problem(f"area {area_id!r} has no title", item)
-            areas.append(Area(area_id, _text(item.get("title")), _text(item.get("description"))))
-        return areas
-
-    def questions(self, raw: Any, area_ids: set[str], topics: dict[str, Topic]) -> list[Question]:
-        if not isinstance(raw, list) or not raw:
-            self.problem("questions must be a non-empty list")
-            return []
-        questions: list[Question] = []
-        seen: set[str] = set()
-        for index, item in enumerate(raw):
-            if not isinstance(item, dict):
-                self.problem(f"question {index + 1} must be a mapping", item)
-                continue
-            qid = _text(item.get("id"))
-            if not ID_PATTERN.match(qid):
-                self.problem(f"question {index + 1} needs an id of lower-case letters, digits and dashes", item)
-                continue
-            if qid in seen:
-                self.problem("duplicate question id", item, qid)
-                continue
-            seen.add(qid)
-            question = self.question(item, qid, area_ids, topics)
-            if question is not None:
-                questions.append(question)
-        return questions
-
-    def question(self, item: dict[str, Any], qid: str, area_ids: set[str], topics: dict[str, Topic]) -> Question | None:
-        before = len(self.problems)
-        self.duplicates(item, qid)
-        area = _text(item.get("area"))
-        if area not in area_ids:
-            self.problem(f"unknown area {area!r}", item, qid)
-        raw_topics = item.get("topics")
-        if not isinstance(raw_topics, list) or not raw_topics:
-            self.problem("needs one or more topics", item, qid)
-            raw_topics = []
-        for topic in raw_topics:
-            if topic not in topics:
-                self.problem(f"unknown topic {topic!r}", item, qid)
-        if not _text(item.get("text")):
-            self.problem("missing text", item, qid)
-        help_raw = item.get("help")
-        if not isinstance(help_raw, dict) or not all(_text(help_raw.get(k)) for k in ("why", "source", "good")):
-            self.problem("help needs why, source and good", item, qid)
-            help_raw = help_raw if isinstance(help_raw, dict) else {}
-        options = self.options(item, qid)
-        evidence = self.evidence(item, qid, {o.id for o in options})
-        if len(self.problems) > before:
-            return None
-        return Question(
-            id=qid,
-            area=area,
-            topics=tuple(str(t) for t in raw_topics),
-            text=_text(item.get("text")),
-            help=QuestionHelp(_text(help_raw.get("why")), _text(help_raw.get("source")), _text(help_raw.get("good"))),
-            options=tuple(options),
-            evidence=tuple(evidence),
-        )
-
-    def options(self, item: dict[str, Any], qid: str) -> list[Option]:
-        raw = item.get("options")
-        if not isinstance(raw, list) or not raw:
-            self.problem("needs a list of options", item, qid)
-            return []
-        options: list[Option] = []
-        for option in raw:
-            oid = _text(option.get("id")) if isinstance(option, dict) else ""
-            if not ID_PATTERN.match(oid):
-                self.problem("an option needs an id of lower-case letters, digits and dashes", option, qid)
-                continue
-            if oid in UNIVERSAL_IDS:
-                self.problem(
-                    f"option id {oid!r} is reserved: every question already offers na and unknown", option, qid
-                )
-                continue
-            if any(o.id == oid for o in options):
-                self.problem(f"duplicate option id {oid!r}", option, qid)
-                continue
-            if not _text(option.get("label")):
-                self.problem(f"option {oid!r} has no label", option, qid)
-            points = option.get("points")
-            if points is None:
-                self.problem(f"option {oid!r} has no points", option, qid)
-                continue
-            if not _is_number(points) or not 0 <= points <= 1:
-                self.problem(f"option {oid!r} has points {points!r}, outside [0, 1]", option, qid)
-                continue
-            options.append(Option(oid, _text(option.get("label")), float(points)))
-        return options
-
-    def evidence(self, item: dict[str, Any], qid: str, option_ids: set[str]) -> list[EvidenceRule]:
-        raw = item.get("evidence", [])
-        if not isinstance(raw, list):
-            self.problem("evidence must be a list of rules", item, qid)
-            return []
-        rules: list[EvidenceRule] = []
-        for rule in raw:
-            if not isinstance(rule, dict):
-                self.problem("an evidence rule must be a mapping", item, qid)
-                continue
-            metric = _text(rule.get("metric"))
-            ok = True
-            if metric not in CITABLE_METRICS:
-                known = ", ".join(CITABLE_METRICS)
-                self.problem(f"evidence rule names unknown metric {metric!r} (known metrics: {known})", rule, qid)
-                ok = False
-            op = rule.get("op")
-            if op not in OPERATORS:
-                self.problem(f"evidence rule has unknown comparison {op!r} (use {' '.join(OPERATORS)})", rule, qid)
-                ok = False
-            threshold = rule.get("threshold")
-            if not _is_number(threshold):
-                self.problem(f"evidence rule threshold {threshold!r} is not a number", rule, qid)
-                ok = False
-            contradicts = rule.get("contradicts")
-            if not isinstance(contradicts, list) or not contradicts:
-                self.problem("evidence rule needs contradicts: a list of option ids", rule, qid)
-                contradicts = []
-                ok = False
-            for oid in contradicts:
-                if oid not in option_ids and oid not in UNIVERSAL_IDS:
-                    self.problem(f"evidence rule contradicts unknown option {oid!r}", rule, qid)
-                    ok = False
-            if ok and isinstance(threshold, int | float):
-                message = _text(rule.get("message")) or f"{metric} {op} {threshold}"
-                rules.append(EvidenceRule(metric, str(op), float(threshold), tuple(contradicts), message))
-        return rules
-
-
-def _float_or_none(value: Any) -> float | None:
-    return float(value) if _is_number(value) else None
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Public API
-
-
-@cache
-def topic_catalogue() -> dict[str, Topic]:
-    """The debt topics banks tag questions with (``questions/topics.yaml``)."""
-    data, problems = _read_yaml(banks_dir() / TOPICS_FILE)
-    if problems or not isinstance(data, dict):
-        raise BankError(f"cannot read the topic catalogue {banks_dir() / TOPICS_FILE}", problems)
-    return {
-        str(t["id"]): Topic(str(t["id"]), str(t.get("title", "")), str(t.get("section", "")))
-        for t in data.get("topics", [])
-    }
-
-
-def _check_file(path: Path) -> tuple[Bank | None, list[Problem]]:
-    data, problems = _read_yaml(path)
-    if problems:
-        return None, problems
-    checker = _Checker(str(path), topic_catalogue())
-    bank = checker.bank(data)
-    if bank is not None:
-        bank = replace(bank, path=path)
-    return bank, checker.problems
-
-
-def lint_bank_file(path: Path | str) -> list[Problem]:
-    """Every problem in one bank file (an empty list when it is valid)."""
-    return _check_file(Path(path))[1]
-
-
-def load_bank_file(path: Path | str) -> Bank:
-    """Load and validate one bank file; :class:`BankError` lists every problem."""
-    bank, problems = _check_file(Path(path))
-    if bank is None:
-        count = len(problems)
-        first = str(problems[0]) if problems else str(path)
-        more = f" (and {count - 1} more problems: run `scorecard questions lint {path}`)" if count > 1 else ""
-        raise BankError(f"invalid question bank {first}{more}", problems)
-    return bank
-
-
-def bank_files(folder: Path | None = None) -> list[Path]:
-    """The bank files shipped in ``questions/`` (every YAML file but the topic catalogue), sorted."""
-    folder = folder or banks_dir()
-    return sorted(p for p in folder.glob("*.y*ml") if p.name != TOPICS_FILE)
-
-
-def iter_banks(folder: Path | None = None) -> Iterator[Bank]:
-    for path in bank_files(folder):
-        yield load_bank(str(path))
-
-
-@cache
-def _load_cached(path: str, mtime: float) -> Bank:
-    return load_bank_file(path)
-
-
-def load_bank(name_or_path: str = DEFAULT_BANK) -> Bank:
-    """A shipped bank by id (``sculley2015``) or any bank file by path."""
-    candidate = Path(name_or_path)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
-        if not candidate.is_file():
-            raise BankError(f"no question bank file at {candidate}")
-        return _load_cached(str(candidate.resolve()), candidate.stat().st_mtime)
-    for path in bank_files():
-        if path.stem == name_or_path:
-            bank = _load_cached(str(path.resolve()), path.stat().st_mtime)
-            if bank.id != name_or_path:
-                raise BankError(f"bank file {path} declares id {bank.id!r}, not {name_or_path!r}")
-            return bank
-    known = ", ".join(p.stem for p in bank_files()) or "none"
-    raise BankError(f"unknown question bank {name_or_path!r} (known banks: {known})")

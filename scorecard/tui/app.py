@@ -18,7 +18,8 @@ from scorecard.quarters import current_quarter, normalize_quarter
 from scorecard.services.sessions import open_session
 from scorecard.services.team_metrics import latest_metrics
 from scorecard.store import DatabaseLocked, Store
-from scorecard.survey.bank import DEFAULT_BANK, load_bank
+from scorecard.survey.bank import DEFAULT_BANK
+from scorecard.survey.bank_file import load_bank
 from scorecard.survey.session import SurveySession
 from scorecard.tui.dialogs import RetryPrompt, TooSmall
 from scorecard.tui.home import HomeScreen

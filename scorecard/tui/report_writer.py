@@ -7,7 +7,8 @@ from pathlib import Path
 from textual.app import App
 
 from scorecard.errors import ScorecardError
-from scorecard.survey.bank import Bank, load_bank
+from scorecard.survey.bank import Bank
+from scorecard.survey.bank_file import load_bank
 from scorecard.tui.dialogs import TextPrompt
 
 

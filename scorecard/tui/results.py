@@ -59,7 +59,7 @@ class ResultsScreen(Screen[None]):
         self.query_one("#results-body", Static).update(self.render_results())
 
     def previous_card(self) -> ScoreCard | None:
-        store, survey = self.session.store, self.session.survey
+        store, survey = self.app.store, self.session.survey  # type: ignore[attr-defined]
         previous = previous_survey(store, survey)
         return score_survey(store, previous, bank=self.session.bank).card if previous else None
 
@@ -75,7 +75,7 @@ class ResultsScreen(Screen[None]):
         level = card.level.label if card.level else "no level yet"
         change = ""
         if previous and previous.overall is not None and card.overall is not None:
-            change = f"  ({delta_text(card.overall - previous.overall).strip()} since {previous_survey(session.store, survey).quarter})"  # type: ignore[union-attr]
+            change = f"  ({delta_text(card.overall - previous.overall).strip()} since {previous_survey(self.app.store, survey).quarter})"  # type: ignore[union-attr,attr-defined]
         lines.append(
             Content.from_markup(
                 "[b]$team · $quarter[/b]   Overall [b]$overall[/b] / $full · $level$change",
