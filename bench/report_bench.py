@@ -27,8 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scorecard import demo, report  # noqa: E402
+from scorecard import report  # noqa: E402
 from scorecard.quarters import current_quarter  # noqa: E402
+from scorecard.services import demo  # noqa: E402
 from scorecard.store import Store  # noqa: E402
 
 AREAS = (

@@ -481,7 +481,7 @@ def scan(
 @db_option
 def report(team: str | None, all_teams: bool, demo: bool, output: Path, quarters: int, db_path: Path | None) -> None:
     """Write a self-contained HTML trend report (one file, works offline, prints a page per team)."""
-    from scorecard.report import build as reports
+    from scorecard import report as reports
 
     given = [name for name, on in (("--team", team is not None), ("--all", all_teams), ("--demo", demo)) if on]
     if len(given) != 1:
@@ -490,9 +490,7 @@ def report(team: str | None, all_teams: bool, demo: bool, output: Path, quarters
         )
     reports.check_writable(output)  # before any work: a wrong path fails in a moment, not after the report
     if demo:
-        from scorecard.services.demo import demo_report
-
-        data = demo_report(quarters)
+        data = reports.demo_report(quarters)
     else:
         with open_store(db_path) as store:
             data = reports.collect_report(store, team, quarters)

@@ -70,3 +70,11 @@ def quarter_range(first: str, last: str) -> list[str]:
         quarters.append(current)
         current = next_quarter(current)
     return quarters
+
+
+def quarter_window(last: str, count: int) -> list[str]:
+    """The ``count`` quarters ending with ``last``, oldest first."""
+    quarters = [normalize_quarter(last)]
+    while len(quarters) < count:
+        quarters.insert(0, previous_quarter(quarters[0]))
+    return quarters

@@ -17,9 +17,11 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
+from scorecard import report
 from scorecard.cli import main
-from scorecard.report import build as report
+from scorecard.paths import templates_dir
 from scorecard.report import trends
+from scorecard.report.build import MINUS, NO_VALUE
 from scorecard.services import demo
 from scorecard.store import Store
 from scorecard.survey.records import AnswerInput
@@ -207,8 +209,8 @@ def test_answers_changed_since_last_quarter_with_notes(page):
     }
     assert set(rows) == {"a-1", "a-2", "b-2"}
     assert rows["a-2"] == ["a-2 Second question?", "Alpha", "Nothing.", "All.", "▲ +1.0", NOTE]
-    assert rows["a-1"][4] == f"▼ {report.MINUS}0.5"
-    assert rows["b-2"][2:5] == ["no answer", "Not applicable to our system", report.NO_VALUE]
+    assert rows["a-1"][4] == f"▼ {MINUS}0.5"
+    assert rows["b-2"][2:5] == ["no answer", "Not applicable to our system", NO_VALUE]
 
 
 def test_questions_still_unknown(page):
@@ -333,7 +335,7 @@ def test_chart_ids_are_unique_in_the_page(page):
 def test_templates_are_partials_and_autoescaped():
     environment = report.make_environment()
     assert environment.autoescape is True
-    names = sorted(p.name for p in Path(report.templates_dir()).glob("*.html"))
+    names = sorted(p.name for p in Path(templates_dir()).glob("*.html"))
     assert [n for n in names if not n.startswith("_")] == ["report.html"]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from scorecard.report import build as report
+from scorecard import report
 from scorecard.survey.bank_file import load_bank_file
 from tests.banks import write_bank
 from tests.test_report import IMAGE, SCRIPT, SURVEYS, answers_of, demo_html, evidence_frames

@@ -20,6 +20,7 @@ import math
 import pandas as pd
 import pytest
 
+from scorecard.quarters import quarter_window
 from scorecard.report import trends
 from scorecard.store import Store
 from scorecard.survey.bank_file import load_bank_file
@@ -250,8 +251,8 @@ def test_teams_without_a_survey_this_quarter(answers):
 
 
 def test_quarter_window_counts_back_across_years():
-    assert trends.quarter_window("2026Q2", 4) == ["2025Q3", "2025Q4", "2026Q1", "2026Q2"]
-    assert trends.quarter_window("2026q1", 1) == ["2026Q1"]
+    assert quarter_window("2026Q2", 4) == ["2025Q3", "2025Q4", "2026Q1", "2026Q2"]
+    assert quarter_window("2026q1", 1) == ["2026Q1"]
 
 
 # -- git evidence, from hand-made frames -----------------------------------------------------------------------

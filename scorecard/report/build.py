@@ -27,6 +27,7 @@ from matplotlib import colormaps
 from scorecard.errors import ScorecardError
 from scorecard.metric_contract import describe_metric
 from scorecard.paths import templates_dir
+from scorecard.quarters import quarter_window
 from scorecard.report import trends
 from scorecard.report.charts import SERIES_COLOURS, Chart, ChartMaker
 from scorecard.services.team_metrics import team_metrics
@@ -109,7 +110,7 @@ def collect_report(
         if team is not None:
             raise ReportError(f"team {team!r} has no survey yet: import one with `scorecard survey --answers FILE`")
         raise ReportError("no surveys yet: import one with `scorecard survey --answers FILE`")
-    window = trends.quarter_window(str(answers["quarter"].max()), quarters)
+    window = quarter_window(str(answers["quarter"].max()), quarters)
     answers = answers[answers["quarter"] >= window[0]].reset_index(drop=True)
     # A window that starts before the first survey would open every chart on empty quarters.
     window = [quarter for quarter in window if quarter >= answers["quarter"].min()]

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from scorecard.evidence.filekinds import kind_of
-from scorecard.quarters import normalize_quarter, previous_quarter
 from scorecard.survey.bank import NA, UNKNOWN, Bank
 from scorecard.survey.bank_file import load_bank
 from scorecard.survey.contradictions import find_contradictions
@@ -494,14 +493,6 @@ def contradictions(
 
 # ---------------------------------------------------------------------------------------------------------
 # Quarters
-
-
-def quarter_window(last: str, count: int) -> list[str]:
-    """The ``count`` quarters ending with ``last``, oldest first."""
-    quarters = [normalize_quarter(last)]
-    while len(quarters) < count:
-        quarters.insert(0, previous_quarter(quarters[0]))
-    return quarters
 
 
 def teams_without_survey(teams: Iterable[str], surveys: pd.DataFrame, quarter: str) -> list[tuple[str, str | None]]:

@@ -12,23 +12,17 @@ a store the caller provides, normally a temporary database.
 from __future__ import annotations
 
 import random
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from scorecard.quarters import current_quarter, parse_quarter, quarter_end
-from scorecard.report.trends import quarter_window
+from scorecard.quarters import current_quarter, parse_quarter, quarter_end, quarter_window
 from scorecard.services.surveys import PreparedImport, apply_import
 from scorecard.store import Store
 from scorecard.survey.bank import DEFAULT_BANK, NA, UNKNOWN, Bank, Question
 from scorecard.survey.bank_file import load_bank
 from scorecard.survey.records import AnswerInput
-
-if TYPE_CHECKING:
-    from scorecard.report.build import ReportInput
 
 DEMO_QUARTERS = 8
 SEED = 20150
@@ -396,16 +390,3 @@ def scan_demo_repositories(
         path.mkdir(parents=True)
         write_demo_repository(path, profile, quarters, now)
         scan_repositories(store, [path], ScanOptions(team=profile.name, now=now))
-
-
-def demo_report(quarters: int = DEMO_QUARTERS, last_quarter: str | None = None, scans: bool = True) -> ReportInput:
-    """The demo organisation built in a temporary folder (database and repositories), read back as a
-    report's input. ``scans=False`` leaves out the git evidence (faster; the report says "no scan yet")."""
-    from scorecard.report.build import collect_report  # report imports charts (matplotlib): only when asked
-
-    with tempfile.TemporaryDirectory(prefix="scorecard-demo-") as name, Store.open(Path(name) / "demo.db") as store:
-        window = populate(store, last_quarter, max(quarters, DEMO_QUARTERS))
-        if scans:
-            scan_demo_repositories(store, Path(name) / "repos", window, demo_now(window[-1]))
-        data = collect_report(store, None, quarters, title="Technical debt review (demo organisation)")
-    return data

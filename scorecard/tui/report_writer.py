@@ -14,7 +14,7 @@ from scorecard.tui.dialogs import TextPrompt
 
 def ask_and_write_report(app: App[None], team: str | None, quarter: str) -> None:
     """Prompt for a path, then write the report of ``team`` (or of every team) without freezing the UI."""
-    from scorecard.report import build as reports
+    from scorecard import report as reports
 
     store = app.store  # type: ignore[attr-defined]
     in_use: Bank = app.bank  # type: ignore[attr-defined]
