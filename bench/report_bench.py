@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from scorecard import report  # noqa: E402
 from scorecard.quarters import current_quarter  # noqa: E402
 from scorecard.services import demo  # noqa: E402
+from scorecard.services.demo_repositories import scan_demo_repositories  # noqa: E402
 from scorecard.store import Store  # noqa: E402
 
 AREAS = (
@@ -82,7 +83,7 @@ def main() -> None:
     with Store.open(db) as store:
         window = demo.populate(store, current_quarter(), args.quarters, teams)
         if not args.no_scans:
-            demo.scan_demo_repositories(store, folder / "repos", window, demo.demo_now(window[-1]), teams)
+            scan_demo_repositories(store, folder / "repos", window, demo.demo_now(window[-1]), teams)
     setup = time.perf_counter() - started
 
     # In process: what the command does after its imports.

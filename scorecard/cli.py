@@ -1,12 +1,15 @@
-"""The ``scorecard`` command line: a thin click layer over bank, surveys, store and friends.
+"""The ``scorecard`` command line: each command parses its arguments and makes one library call.
 
 Every failure a user can cause ends as one line ``Error: ...`` on stderr and a non-zero exit code: 1 for bad
-input or environment, 2 for bad usage, 130 for Ctrl-C. Commands print JSON with ``--json`` for scripts.
+input or environment, 2 for bad usage, 130 for Ctrl-C. ``--json`` prints JSON for scripts; people get rich
+output (:mod:`scorecard.console`).
+
+``--db`` is accepted before the command (``scorecard --db F show ...``) and after it; the one after wins, then
+the one before, then ``$SCORECARD_DB``, then the default file (:func:`scorecard.paths.resolve_db_path`).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import traceback
@@ -16,11 +19,11 @@ from typing import Any, TypeVar
 
 import click
 
+from scorecard import console
 from scorecard.errors import ScorecardError
 from scorecard.paths import DB_ENV_VAR, resolve_db_path
 from scorecard.store import Store
-from scorecard.survey.bank import DEFAULT_BANK, Bank
-from scorecard.survey.bank_file import bank_files, lint_bank_file, load_bank
+from scorecard.survey.bank import DEFAULT_BANK
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,11 +54,11 @@ class ScorecardGroup(click.Group):
 
 
 def db_option(func: F) -> F:
+    # No envvar here: $SCORECARD_DB is read once, after both command-line places (see the module docstring).
     return click.option(
         "--db",
         "db_path",
         type=click.Path(dir_okay=True, path_type=Path),
-        envvar=DB_ENV_VAR,
         help=f"SQLite database file (default: ${DB_ENV_VAR}, else one file in the user data directory).",
     )(func)
 
@@ -64,25 +67,14 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 
 
+def database_path(db_path: Path | None) -> Path:
+    """The database a command uses: its own ``--db``, else the group's, else the environment's, else the default."""
+    group_value = click.get_current_context().find_root().params.get("db_path")
+    return resolve_db_path(db_path or group_value)
+
+
 def open_store(db_path: Path | None) -> Store:
-    return Store.open(resolve_db_path(db_path))
-
-
-def echo_json(document: Any) -> None:
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
-
-
-def _format_score(value: float | None, bank: Bank) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.1f}" if bank.aggregation == "min_section_sum" else f"{value:.0f}"
-
-
-def _bar(value: float | None, full: float, width: int = 20) -> str:
-    if value is None:
-        return " " * width
-    filled = round(width * max(0.0, min(value, full)) / full)
-    return "#" * filled + "." * (width - filled)
+    return Store.open(database_path(db_path))
 
 
 @click.group(cls=ScorecardGroup, invoke_without_command=True)
@@ -106,40 +98,7 @@ def run_tui(db_path: Path | None, **options: str | None) -> None:
         )
     from scorecard.tui import make_app  # Textual is imported only when the TUI runs
 
-    make_app(db_path=db_path, **options).run()  # type: ignore[arg-type]
-
-
-class ScanProgressBars:
-    """A progress bar per repository on stderr (a terminal only), and the scan's phase messages between them."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: Any = None) -> None:
-        self.stream = stream or sys.stderr
-        self.open_line = False
-        self.last: tuple[str, int] | None = None
-
-    def advance(self, path: str, read: int, total: int) -> None:
-        if self.last == (path, read):  # the final tick can repeat the last periodic one
-            return
-        self.last = (path, read)
-        total = max(total, read, 1)
-        filled = round(self.WIDTH * read / total)
-        bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self.stream.write(f"\r{Path(path).name}: [{bar}] {read / total:4.0%} {read:,}/{total:,} commits")
-        self.open_line = read < total
-        self.stream.write("" if self.open_line else "\n")
-        self.stream.flush()
-
-    def message(self, text: str) -> None:
-        self.close()
-        self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.open_line:
-            self.stream.write("\n")
-            self.open_line = False
+    make_app(db_path=database_path(db_path), **options).run()  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -148,69 +107,21 @@ class ScanProgressBars:
 
 @main.group(cls=ScorecardGroup)
 def questions() -> None:
-    """The question banks, and a validator for custom banks."""
-
-
-def _bank_summary(bank: Bank) -> dict[str, Any]:
-    return {
-        "id": bank.id,
-        "version": bank.version,
-        "title": bank.title,
-        "aggregation": bank.aggregation,
-        "areas": len(bank.areas),
-        "questions": len(bank.questions),
-        "path": str(bank.path) if bank.path else None,
-    }
+    """The question banks, the metric contract, and a validator for custom banks."""
 
 
 @questions.command("list")
 @json_option
 def questions_list(as_json: bool) -> None:
     """List the shipped banks with their area and question counts."""
-    banks = [load_bank(str(path)) for path in bank_files()]
+    from scorecard.survey.bank import bank_summary
+    from scorecard.survey.bank_file import shipped_banks
+
+    banks = shipped_banks()
     if as_json:
-        echo_json([_bank_summary(bank) for bank in banks])
-        return
-    for bank in banks:
-        default = " (default)" if bank.id == DEFAULT_BANK else ""
-        click.echo(
-            f"{bank.id:<16} v{bank.version:<3} {len(bank.areas):>2} areas {len(bank.questions):>3} questions  "
-            f"{bank.title}{default}"
-        )
-
-
-def bank_json(bank: Bank) -> dict[str, Any]:
-    """A whole bank as JSON (``questions show --json``)."""
-    return {
-        **_bank_summary(bank),
-        "source": bank.source,
-        "description": bank.description,
-        "levels": [
-            {"id": lv.id, "label": lv.label, "max": lv.max, "description": lv.description} for lv in bank.levels
-        ],
-        "areas": [{"id": a.id, "title": a.title, "description": a.description} for a in bank.areas],
-        "questions": [
-            {
-                "id": q.id,
-                "area": q.area,
-                "topics": list(q.topics),
-                "text": q.text,
-                "help": {"why": q.help.why, "source": q.help.source, "good": q.help.good},
-                "options": [{"id": o.id, "label": o.label, "points": o.points} for o in q.all_options],
-                "evidence": [
-                    {
-                        "metric": r.metric,
-                        "op": r.op,
-                        "threshold": r.threshold,
-                        "contradicts": list(r.contradicts),
-                        "message": r.message,
-                    }
-                    for r in q.evidence
-                ],
-            }
-            for q in bank.questions
-        ],
-    }
+        console.print_json([bank_summary(bank) for bank in banks])
+    else:
+        console.print_banks(banks)
 
 
 @questions.command("show")
@@ -218,18 +129,14 @@ def bank_json(bank: Bank) -> dict[str, Any]:
 @json_option
 def questions_show(bank_name: str, as_json: bool) -> None:
     """Print a whole bank: areas, questions, options and their points."""
+    from scorecard.survey.bank import bank_document
+    from scorecard.survey.bank_file import load_bank
+
     bank = load_bank(bank_name)
     if as_json:
-        echo_json(bank_json(bank))
-        return
-    click.echo(f"{bank.title} ({bank.id} v{bank.version}, aggregation {bank.aggregation})")
-    for area in bank.areas:
-        click.echo(f"\n== {area.title} [{area.id}]")
-        for question in bank.questions_in(area.id):
-            click.echo(f"\n{question.id}: {question.text}")
-            for option in question.all_options:
-                points = "--" if option.points is None else f"{option.points:g}"
-                click.echo(f"   {option.id:<18} {points:>4}  {option.label}")
+        console.print_json(bank_document(bank))
+    else:
+        console.print_bank(bank)
 
 
 @questions.command("lint")
@@ -237,15 +144,13 @@ def questions_show(bank_name: str, as_json: bool) -> None:
 @json_option
 def questions_lint(paths: tuple[Path, ...], as_json: bool) -> None:
     """Check bank files (default: every shipped bank); exit 1 if any problem is found."""
-    files = list(paths) if paths else bank_files()
-    expanded: list[Path] = []
-    for path in files:
-        expanded.extend(bank_files(path) if path.is_dir() else [path])
-    problems = [problem for path in expanded for problem in lint_bank_file(path)]
+    from scorecard.survey.bank_file import lint_bank_paths
+
+    files, problems = lint_bank_paths(paths)
     if as_json:
-        echo_json(
+        console.print_json(
             {
-                "files": [str(p) for p in expanded],
+                "files": [str(p) for p in files],
                 "problems": [
                     {"file": p.file, "line": p.line, "question": p.question, "message": p.message} for p in problems
                 ],
@@ -255,13 +160,25 @@ def questions_lint(paths: tuple[Path, ...], as_json: bool) -> None:
         for problem in problems:
             click.echo(str(problem))
         status = f"{len(problems)} problem(s)" if problems else "ok"
-        click.echo(f"{status} in {len(expanded)} bank file(s)", err=bool(problems))
+        click.echo(f"{status} in {len(files)} bank file(s)", err=bool(problems))
     if problems:
         sys.exit(1)
 
 
+@questions.command("metrics")
+@json_option
+def questions_metrics(as_json: bool) -> None:
+    """The metric contract: every git-evidence metric's name, unit, definition and team roll-up."""
+    from scorecard.metric_contract import contract_document
+
+    if as_json:
+        console.print_json(contract_document())
+    else:
+        console.print_metric_contract()
+
+
 # ---------------------------------------------------------------------------------------------------------
-# survey, show, answers
+# survey, show, teams, answers
 
 
 @main.command()
@@ -285,54 +202,25 @@ def survey(
     as_json: bool,
 ) -> None:
     """Take this quarter's survey; with --answers FILE, import, score and store a scripted one."""
-    from scorecard.services.surveys import apply_import, prepare_import, score_json, score_survey
-    from scorecard.services.team_metrics import latest_metrics
+    from scorecard.services.surveys import import_answers_file, score_json
 
     if answers_path is None:
         if not team:
             raise click.UsageError("the interactive survey needs --team T (or pass --answers FILE)")
         run_tui(db_path, team=team, quarter=quarter, bank_name=bank_name)
         return
-    # Check the whole file before the database is even opened: a bad file leaves no trace.
-    prepared = prepare_import(answers_path, team=team, quarter=quarter, bank_name=bank_name)
-    with open_store(db_path) as store:
-        result = apply_import(store, prepared)
-        scored = score_survey(store, result.survey, latest_metrics(store, result.survey.team)[0])
-    if as_json:
-        echo_json({**score_json(scored), "changed": result.changed})
-        return
-    survey_row = result.survey
-    click.echo(
-        f"Imported {result.changed} changed answer(s) for {survey_row.team} {survey_row.quarter} "
-        f"({survey_row.bank_id} v{survey_row.bank_version}, {survey_row.status})."
+    result, scored = import_answers_file(
+        answers_path, lambda: open_store(db_path), team=team, quarter=quarter, bank_name=bank_name
     )
-    _print_score(scored)
-
-
-def _print_score(scored: Any) -> None:
-    card, bank, survey_row = scored.card, scored.bank, scored.survey
-    full = 7.0 if bank.aggregation == "min_section_sum" else 100.0
-    level = f"{card.level.label}" if card.level else "-"
-    click.echo(f"{survey_row.team} · {survey_row.quarter} · {bank.id} v{survey_row.bank_version} · {survey_row.status}")
-    click.echo(f"Overall {_format_score(card.overall, bank)} ({level})")
-    click.echo(f"Answered {card.answered}/{card.questions}, completeness {card.completeness:.0%}")
-    click.echo("")
-    for area in card.areas:
-        marker = "  <- weakest" if area.area == card.weakest_area else ""
-        click.echo(
-            f"  {area.title[:32]:<32} {_bar(area.score, full)} {_format_score(area.score, bank):>5}"
-            f"  ({area.answered}/{area.questions}){marker}"
-        )
-    if card.improvements:
-        click.echo("\nWhat would raise the score most:")
-        for imp in card.improvements:
-            question = bank.question(imp.question_id)
-            text = question.text if question else imp.question_id
-            click.echo(f"  +{imp.gain:.2f}  {imp.question_id}: {imp.from_option} -> {imp.to_option}  {text}")
-    if scored.contradictions:
-        click.echo("\nWhere answers and git evidence disagree:")
-        for c in scored.contradictions:
-            click.echo(f"  {c.question_id} ({c.option_id}): {c.metric} = {c.value:g}. {c.message}")
+    if as_json:
+        console.print_json({**score_json(scored), "changed": result.changed})
+        return
+    found = result.survey
+    click.echo(
+        f"Imported {result.changed} changed answer(s) for {found.team} {found.quarter} "
+        f"({found.bank_id} v{found.bank_version}, {found.status})."
+    )
+    console.print_score(scored)
 
 
 @main.command()
@@ -342,16 +230,15 @@ def _print_score(scored: Any) -> None:
 @db_option
 @json_option
 def show(team: str, quarter: str | None, bank_name: str | None, db_path: Path | None, as_json: bool) -> None:
-    """Print a team's scores for its latest (or the given) survey."""
-    from scorecard.services.surveys import find_team_survey, score_json, score_survey
-    from scorecard.services.team_metrics import latest_metrics
+    """Print a team's scores for its latest (or the given) survey, beside its latest git evidence."""
+    from scorecard.services.surveys import score_json, show_team
 
     with open_store(db_path) as store:
-        scored = score_survey(store, find_team_survey(store, team, quarter, bank_name), latest_metrics(store, team)[0])
+        scored = show_team(store, team, quarter, bank_name)
     if as_json:
-        echo_json(score_json(scored))
+        console.print_json(score_json(scored))
     else:
-        _print_score(scored)
+        console.print_score(scored)
 
 
 @main.command()
@@ -359,25 +246,14 @@ def show(team: str, quarter: str | None, bank_name: str | None, db_path: Path | 
 @json_option
 def teams(db_path: Path | None, as_json: bool) -> None:
     """List teams with their latest survey."""
+    from scorecard.services.teams import team_survey_rows
+
     with open_store(db_path) as store:
-        rows = []
-        for team in store.list_teams():
-            latest = store.latest_survey(team.name)
-            rows.append(
-                {
-                    "team": team.name,
-                    "quarter": latest.quarter if latest else None,
-                    "bank": latest.bank_id if latest else None,
-                    "status": latest.status if latest else None,
-                }
-            )
+        rows = team_survey_rows(store)
     if as_json:
-        echo_json(rows)
-        return
-    if not rows:
-        click.echo("No teams yet: import a survey with `scorecard survey --team T --answers FILE`.")
-    for row in rows:
-        click.echo(f"{row['team']:<24} {row['quarter'] or '-':<8} {row['bank'] or '-':<16} {row['status'] or 'none'}")
+        console.print_json(rows)
+    else:
+        console.print_teams(rows)
 
 
 @main.command()
@@ -430,40 +306,22 @@ def scan(
         exclude_commits=exclude_commits,
         full=full,
     )
-    on_terminal = not as_json and sys.stderr.isatty()
-    bars = ScanProgressBars()
-    with open_store(db_path) as store:
-        try:
-            summaries = scan_repositories(
-                store,
-                list(paths),
-                options,
-                jobs=jobs,
-                progress=bars.message if on_terminal else None,
-                advance=bars.advance if on_terminal else None,
-            )
-        finally:
-            bars.close()
+    with open_store(db_path) as store, console.scan_progress(enabled=not as_json) as bars:
+        summaries = scan_repositories(
+            store,
+            list(paths),
+            options,
+            jobs=jobs,
+            progress=bars.message if bars else None,
+            advance=bars.advance if bars else None,
+        )
     for summary in summaries:
         for warning in summary["warnings"]:
             click.echo(f"Warning: {warning}", err=True)
     if as_json:
-        echo_json(summaries[0] if len(summaries) == 1 else summaries)
-        return
-    for s in summaries:
-        m = s["metrics"]
-        ratio = "-" if s["config_to_code_ratio"] is None else f"{s['config_to_code_ratio']:.2f}"
-        click.echo(f"{s['repo']} @ {s['head'][:12]} ({s['scan']['mode']} scan, {s['elapsed_s']:.1f}s)")
-        click.echo(
-            f"  {s['commits']} commits, churn +{s['churn']['added']} -{s['churn']['deleted']}, "
-            f"{int(m['lines.code'])} code / {int(m['lines.config'])} config / {int(m['lines.test'])} test lines "
-            f"(config:code {ratio})"
-        )
-        click.echo(
-            f"  {s['flags']['alive']} flags alive ({s['flags']['stale']} stale), "
-            f"{s['debt_comments']['alive']} debt comments, {s['coupling']['strong_pairs']} strongly coupled pairs, "
-            f"bus factor {s['ownership']['bus_factor']}"
-        )
+        console.print_json(summaries[0] if len(summaries) == 1 else summaries)
+    else:
+        console.print_scan_summaries(summaries)
 
 
 @main.command()
@@ -510,15 +368,13 @@ def answers() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here, not stdout.")
 @db_option
 def answers_export(
-    team: str, quarter: str | None, bank_name: str | None, output: Path | None, db_path: Path | None
+    team: str | None, quarter: str | None, bank_name: str | None, output: Path | None, db_path: Path | None
 ) -> None:
     """Write a survey's answers as YAML (the same format `survey --answers` reads)."""
-    from scorecard.services.surveys import find_team_survey
-    from scorecard.survey.answers_file import answers_yaml
+    from scorecard.services.surveys import export_answers
 
     with open_store(db_path) as store:
-        found = find_team_survey(store, team, quarter, bank_name)
-        text = answers_yaml(found.team, found.quarter, load_bank(found.bank_id), store.answers_for(found.id))
+        text = export_answers(store, str(team), quarter, bank_name)
     if output is None:
         click.echo(text, nl=False)
         return

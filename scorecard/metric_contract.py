@@ -154,3 +154,23 @@ def describe_metric(name: str, value: float) -> str:
     """A latest metric's value in words, e.g. ``flags.stale`` 9 -> "9 flags older than 180 days"."""
     metric = LATEST.get(name) or PER_QUARTER.get(name)
     return metric.describe(value) if metric else f"{name} {value:g}"
+
+
+def contract_document() -> list[dict[str, object]]:
+    """The contract as JSON (``scorecard questions metrics --json``): one object per metric."""
+    return [
+        {
+            "name": metric.name,
+            "scope": scope,
+            "unit": metric.unit,
+            "definition": metric.definition,
+            "phrase": metric.phrase,
+            "rollup": metric.rollup.kind,
+            "numerator": metric.rollup.numerator or None,
+            "denominator": metric.rollup.denominator or None,
+            "component": metric.component,
+            "of_quarter": metric.of_quarter,
+        }
+        for scope, metrics in (("latest", LATEST_METRICS), ("quarter", QUARTER_METRICS))
+        for metric in metrics
+    ]

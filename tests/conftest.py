@@ -22,10 +22,6 @@ from tests.banks import write_bank
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: seconds or more each (a wheel in a fresh venv, Chromium, SIGKILL)")
-
-
 @pytest.fixture(autouse=True)
 def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point SCORECARD_DB and the platform data dirs at tmp_path for every test."""

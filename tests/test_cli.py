@@ -321,6 +321,7 @@ def test_scan_draws_a_progress_bar_on_a_terminal(tmp_path):
     """stderr on a pseudo-terminal (no real TTY needed): the bar is drawn; with --json or a pipe it is not."""
     import os
     import pty
+    import re
     import subprocess
     import sys
 
@@ -345,27 +346,60 @@ def test_scan_draws_a_progress_bar_on_a_terminal(tmp_path):
         drawn += chunk
     os.close(leader)
     assert process.returncode == 0
-    assert "repo: [" + "#" * 30 + "] 100% 3/3 commits" in drawn.decode()
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode())
+    assert "repo: full scan" in text and "━" in text and "100% 3/3 commits" in text
     piped = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    assert piped.returncode == 0 and "commits" in piped.stdout and "[" not in piped.stderr
+    assert piped.returncode == 0 and "commits" in piped.stdout and "100%" not in piped.stderr
 
 
-def test_progress_bars_between_messages():
+def test_scan_progress_shows_one_bar_per_repository_and_messages_between():
     import io
+    import re
 
-    from scorecard.cli import ScanProgressBars
+    from rich.console import Console
+
+    from scorecard.console import ScanProgress
 
     out = io.StringIO()
-    bars = ScanProgressBars(out)
-    bars.message("repo: full scan")
-    bars.advance("/x/repo", 2_000, 4_000)
-    bars.advance("/x/repo", 4_000, 4_000)
-    bars.advance("/x/repo", 4_000, 4_000)  # the final tick repeats the last one: drawn once
-    bars.message("repo: stored")
-    lines = out.getvalue().split("\n")
-    assert lines[0] == "repo: full scan"
-    assert lines[1].count("\r") == 2 and lines[1].endswith("] 100% 4,000/4,000 commits")
-    assert lines[2] == "repo: stored"
+    bars = ScanProgress(Console(file=out, force_terminal=True, width=100, color_system=None))
+    with bars.progress:
+        bars.message("repo: full scan")
+        bars.advance("/x/repo", 2_000, 4_000)
+        bars.advance("/x/repo", 4_000, 4_000)
+        bars.advance("/x/other", 1, 1)
+        bars.message("repo: stored")
+    text = out.getvalue()
+    assert "repo: full scan" in text and "repo: stored" in text
+    assert "4000/4000 commits" in text and re.search(r"other\s+━+ 100% 1/1\s+commits", text)
+    assert len(bars.tasks) == 2
+
+
+# -- --db: before or after the command, over the environment ------------------------------------------------
+
+
+def test_db_before_the_command_reaches_every_subcommand(tmp_path, answers_file, monkeypatch, cli):
+    from scorecard.paths import default_db_path
+
+    monkeypatch.delenv("SCORECARD_DB")
+    chosen = tmp_path / "F.db"
+    assert cli("--db", str(chosen), "survey", "--answers", str(answers_file)).exit_code == 0
+    shown = cli("--db", str(chosen), "show", "--team", "ranking", "--json")
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["team"] == "ranking"
+    assert [row["team"] for row in json.loads(cli("--db", str(chosen), "teams", "--json").stdout)] == ["ranking"]
+    exported = cli("--db", str(chosen), "answers", "export", "--team", "ranking")
+    assert exported.exit_code == 0 and "entanglement-1" in exported.stdout
+    assert not default_db_path().exists()
+
+
+def test_the_command_line_db_wins_over_the_environment(tmp_path, answers_file, isolated_data, cli):
+    group, command = tmp_path / "group.db", tmp_path / "command.db"
+    assert cli("--db", str(group), "survey", "--answers", str(answers_file)).exit_code == 0
+    assert group.exists() and not isolated_data.exists()  # $SCORECARD_DB points at isolated_data
+    # After the command beats before it.
+    assert cli("--db", str(group), "survey", "--answers", str(answers_file), "--db", str(command)).exit_code == 0
+    assert command.exists()
+    assert json.loads(cli("teams", "--json").stdout) == []  # neither given: the environment's database
+    assert isolated_data.exists()
 
 
 def test_bare_scorecard_without_a_terminal_says_what_to_do():

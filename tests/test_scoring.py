@@ -73,10 +73,9 @@ def test_ml_test_score_final_score_is_the_minimum_section_sum():
     assert card.overall == 1.0
     assert card.level.id == bank.level_for(1.0).id == bank.levels[1].id
     assert card.weakest_area == "monitor"
-    # Only monitoring answers can lift the final score; manual -> automated is worth +0.5 each.
-    assert [(i.question_id, i.gain) for i in card.improvements[:2]] == [("monitor-1", 0.5), ("monitor-2", 0.5)]
-    # The third lifts no minimum on its own; it comes from the next weakest section (model, 2.5).
-    assert (card.improvements[2].question_id, card.improvements[2].gain) == ("model-3", 0.0)
+    # Only monitoring answers can lift the final score; manual -> automated is worth +0.5 each. Nothing else
+    # lifts it on its own, so nothing else is listed (no "+0.00" suggestions).
+    assert [(i.question_id, i.gain) for i in card.improvements] == [("monitor-1", 0.5), ("monitor-2", 0.5)]
 
 
 def test_ml_test_score_na_and_unknown_count_zero():
@@ -92,10 +91,26 @@ def test_ml_test_score_na_and_unknown_count_zero():
     assert score_answers(bank, answers).level.id == bank.levels[5].id  # > 5: exceptional
 
 
-def test_ml_test_score_tied_sections_still_suggest_the_weakest():
+def test_ml_test_score_sections_tied_at_the_minimum_are_raised_together():
     bank = load_bank("ml-test-score")
-    card = score_answers(bank, {"data-1": "manual", "model-1": "none"})
-    # data 0.5, model/infra/monitor 0: no single answer lifts the minimum, so model-1 (a weakest area) leads
+    answers = {f"{area}-1": "none" for area in ("data", "model", "infra", "monitor")} | {"data-2": "manual"}
+    card = score_answers(bank, answers)
+    # data 0.5, model/infra/monitor 0: no single answer lifts the minimum; the three tied sections together do
     assert card.overall == 0.0
-    assert card.improvements[0].question_id == "model-1"
-    assert card.improvements[0].gain == 0.0
+    assert [i.question_id for i in card.improvements] == ["model-1", "infra-1", "monitor-1"]
+    assert all(i.gain == 0.5 for i in card.improvements)  # then data's 0.5 is the minimum
+    assert card.improvements[0].together == ("infra-1", "monitor-1")
+    assert not any(i.gain <= 0 for i in card.improvements)
+
+
+def test_ml_test_score_tied_section_with_nothing_to_raise_suggests_nothing():
+    bank = load_bank("ml-test-score")
+    # model, infra and monitor have no answer at all: nothing answered there can be raised
+    card = score_answers(bank, {"data-1": "manual"})
+    assert card.overall == 0.0 and card.improvements == ()
+
+
+def test_improvements_never_list_a_raise_that_lifts_nothing(tiny_bank):
+    card = score_answers(tiny_bank, {"a-1": "none", "a-2": "all", "b-1": "none"})
+    assert [(i.question_id, i.gain) for i in card.improvements] == [("b-1", 50.0), ("a-1", 25.0)]
+    assert all(i.gain > 0 for i in card.improvements)

@@ -5,7 +5,7 @@ Both shells call these functions; neither talks to the store and the scorer on i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -13,8 +13,9 @@ from typing import Any
 
 from scorecard.errors import ScorecardError
 from scorecard.quarters import current_quarter, normalize_quarter
+from scorecard.services.team_metrics import latest_metrics
 from scorecard.store import Store
-from scorecard.survey.answers_file import AnswersError, read_answers_file, resolve_answers
+from scorecard.survey.answers_file import AnswersError, answers_yaml, read_answers_file, resolve_answers
 from scorecard.survey.bank import DEFAULT_BANK, Bank
 from scorecard.survey.bank_file import load_bank
 from scorecard.survey.contradictions import Contradiction, find_contradictions
@@ -85,6 +86,35 @@ def apply_import(store: Store, prepared: PreparedImport) -> ImportResult:
         complete=survey_is_complete(bank, chosen),
     )
     return ImportResult(survey, changed, score_answers(bank, chosen))
+
+
+def import_answers_file(
+    path: Path | str,
+    open_store: Callable[[], Store],
+    team: str | None = None,
+    quarter: str | None = None,
+    bank_name: str | None = None,
+) -> tuple[ImportResult, SurveyScore]:
+    """``survey --answers FILE``: check the whole file, then (only then) open the store, import and score.
+
+    A bad file leaves no trace, not even a new empty database: ``open_store`` is called after the checks.
+    """
+    prepared = prepare_import(path, team=team, quarter=quarter, bank_name=bank_name)
+    with open_store() as store:
+        result = apply_import(store, prepared)
+        metrics = latest_metrics(store, result.survey.team)[0]
+        return result, score_survey(store, result.survey, metrics, bank=prepared.bank)
+
+
+def show_team(store: Store, team: str, quarter: str | None = None, bank_name: str | None = None) -> SurveyScore:
+    """``show``: the team's survey of ``quarter`` (default: its latest) scored, beside its latest git evidence."""
+    return score_survey(store, find_team_survey(store, team, quarter, bank_name), latest_metrics(store, team)[0])
+
+
+def export_answers(store: Store, team: str, quarter: str | None = None, bank_name: str | None = None) -> str:
+    """``answers export``: the answers file of a survey (bank order; unconfirmed carry-overs left out)."""
+    found = find_team_survey(store, team, quarter, bank_name)
+    return answers_yaml(found.team, found.quarter, load_bank(found.bank_id), store.answers_for(found.id))
 
 
 @dataclass(frozen=True)
@@ -164,6 +194,7 @@ def score_json(result: SurveyScore) -> dict[str, Any]:
                 "from": imp.from_option,
                 "to": imp.to_option,
                 "gain": imp.gain,
+                "together": list(imp.together),
             }
             for imp in card.improvements
         ],
@@ -209,6 +240,8 @@ class TeamOverview:
     level: str | None
     status: str
     """"none", "draft 40%" or "complete"."""
+    score_text: str = "-"
+    """``overall`` as people read it, on the scale of the survey's bank (``-`` for none yet)."""
 
 
 def team_overviews(store: Store, bank: Bank | None = None) -> list[TeamOverview]:
@@ -231,6 +264,7 @@ def team_overviews(store: Store, bank: Bank | None = None) -> list[TeamOverview]
                 card.overall,
                 card.level.label if card.level else None,
                 status,
+                scored.bank.format_score(card.overall),
             )
         )
     return rows

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 DEFAULT_BANK = "sculley2015"
 AGGREGATIONS = ("mean", "min_section_sum")
@@ -169,3 +170,51 @@ class Bank:
     @cached_property
     def _questions_by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
+
+
+def bank_summary(bank: Bank) -> dict[str, Any]:
+    """A bank in one JSON object (``questions list --json``)."""
+    return {
+        "id": bank.id,
+        "version": bank.version,
+        "title": bank.title,
+        "aggregation": bank.aggregation,
+        "areas": len(bank.areas),
+        "questions": len(bank.questions),
+        "path": str(bank.path) if bank.path else None,
+    }
+
+
+def bank_document(bank: Bank) -> dict[str, Any]:
+    """A whole bank as JSON (``questions show --json``): its keys are a contract for scripts."""
+    return {
+        **bank_summary(bank),
+        "source": bank.source,
+        "description": bank.description,
+        "levels": [
+            {"id": lv.id, "label": lv.label, "max": lv.max, "description": lv.description} for lv in bank.levels
+        ],
+        "areas": [{"id": a.id, "title": a.title, "description": a.description} for a in bank.areas],
+        "questions": [_question_document(q) for q in bank.questions],
+    }
+
+
+def _question_document(question: Question) -> dict[str, Any]:
+    return {
+        "id": question.id,
+        "area": question.area,
+        "topics": list(question.topics),
+        "text": question.text,
+        "help": {"why": question.help.why, "source": question.help.source, "good": question.help.good},
+        "options": [{"id": o.id, "label": o.label, "points": o.points} for o in question.all_options],
+        "evidence": [
+            {
+                "metric": r.metric,
+                "op": r.op,
+                "threshold": r.threshold,
+                "contradicts": list(r.contradicts),
+                "message": r.message,
+            }
+            for r in question.evidence
+        ],
+    }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -428,6 +429,19 @@ def bank_files(folder: Path | None = None) -> list[Path]:
     """The bank files shipped in ``questions/`` (every YAML file but the topic catalogue), sorted."""
     folder = folder or banks_dir()
     return sorted(p for p in folder.glob("*.y*ml") if p.name != TOPICS_FILE)
+
+
+def shipped_banks() -> list[Bank]:
+    """Every bank shipped in ``questions/``, by file name."""
+    return [load_bank(str(path)) for path in bank_files()]
+
+
+def lint_bank_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+    """The bank files named (folders expanded; none: the shipped banks) and every problem found in them."""
+    files: list[Path] = []
+    for path in paths or bank_files():
+        files.extend(bank_files(path) if path.is_dir() else [path])
+    return files, [problem for path in files for problem in lint_bank_file(path)]
 
 
 @cache

@@ -42,7 +42,9 @@ class Improvement:
     from_option: str
     to_option: str
     gain: float
-    """Change of the overall score (points of the bank's scale)."""
+    """Change of the overall score (points of the bank's scale), with the ``together`` raises when there are any."""
+    together: tuple[str, ...] = ()
+    """Other questions to raise with this one for ``gain``: sections tied at the minimum only move together."""
 
 
 @dataclass(frozen=True)
@@ -112,16 +114,41 @@ def _overall(bank: Bank, chosen: Mapping[str, str]) -> float | None:
 
 
 def improvements(bank: Bank, chosen: Mapping[str, str], limit: int = IMPROVEMENTS_SHOWN) -> list[Improvement]:
-    """The answers whose raise to the best option would lift the overall score most, best first.
+    """What would lift the overall score most: raising answers to their question's best option.
 
     Answers already at the best option, and ``na`` answers (the team said the question does not apply), are
-    not candidates. Under ``min_section_sum`` two sections tied at the minimum mean no single answer lifts the
-    overall score; then answers in the weakest sections come first, by how much they lift their own section.
-    Remaining ties keep the bank's question order.
+    not candidates; nor is a raise that would not lift the overall score. Under ``min_section_sum`` two
+    sections tied at the minimum mean no single answer lifts the overall score: then the best raise of each
+    tied section is listed, all of them marked ``together``, with the gain they make together. Otherwise
+    the ``limit`` single raises that gain most, in bank order among equals.
     """
     scores = area_scores(bank, chosen)
     current = overall_score(bank, scores, any_answer=bool(chosen)) or 0.0
-    ranked: list[tuple[tuple[float, float, float], Improvement]] = []
+    candidates = _candidates(bank, chosen, scores, current)
+    singles = [c.improvement(c.gain) for c in candidates if c.gain > 1e-9]
+    if singles or bank.aggregation != "min_section_sum":
+        singles.sort(key=lambda i: -i.gain)  # stable: bank order among equal gains
+        return singles[:limit]
+    return _tied_sections_together(bank, chosen, scores, current, candidates)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    question: Question
+    from_option: str
+    to_option: str
+    gain: float
+    area_gain: float
+
+    def improvement(self, gain: float, together: tuple[str, ...] = ()) -> Improvement:
+        return Improvement(self.question.id, self.question.area, self.from_option, self.to_option, gain, together)
+
+
+def _candidates(
+    bank: Bank, chosen: Mapping[str, str], scores: Mapping[str, float | None], current: float
+) -> list[_Candidate]:
+    """Every answer that can be raised, with what the raise alone does to the overall and its own area."""
+    found: list[_Candidate] = []
     for question in bank.questions:
         option_id = chosen.get(question.id)
         if option_id is None or option_id == NA:
@@ -129,15 +156,37 @@ def improvements(bank: Bank, chosen: Mapping[str, str], limit: int = IMPROVEMENT
         best = question.best_option
         if (_points(question, option_id) or 0.0) >= (best.points or 0.0):
             continue
-        raised_scores = area_scores(bank, {**chosen, question.id: best.id})
-        gain = (overall_score(bank, raised_scores, any_answer=True) or 0.0) - current
-        area_gain = (raised_scores[question.area] or 0.0) - (scores[question.area] or 0.0)
+        raised = area_scores(bank, {**chosen, question.id: best.id})
+        area_gain = (raised[question.area] or 0.0) - (scores[question.area] or 0.0)
         if area_gain <= 1e-9:
             continue
-        key = (-round(gain, 9), scores[question.area] or 0.0, -area_gain)
-        ranked.append((key, Improvement(question.id, question.area, option_id, best.id, round(gain, 4))))
-    ranked.sort(key=lambda item: item[0])  # stable: bank order among equal keys
-    return [improvement for _, improvement in ranked[:limit]]
+        gain = round((overall_score(bank, raised, any_answer=True) or 0.0) - current, 4)
+        found.append(_Candidate(question, option_id, best.id, gain, area_gain))
+    return found
+
+
+def _tied_sections_together(
+    bank: Bank,
+    chosen: Mapping[str, str],
+    scores: Mapping[str, float | None],
+    current: float,
+    candidates: list[_Candidate],
+) -> list[Improvement]:
+    """The best raise in each section tied at the minimum, and what they lift together ([] if none can)."""
+    lowest = min((score or 0.0) for score in scores.values())
+    tied = [area.id for area in bank.areas if abs((scores[area.id] or 0.0) - lowest) <= 1e-9]
+    picks: list[_Candidate] = []
+    for area_id in tied:
+        in_area = [c for c in candidates if c.question.area == area_id]
+        if not in_area:
+            return []  # a tied section with nothing to raise holds the minimum down
+        picks.append(max(in_area, key=lambda c: c.area_gain))  # max keeps the first of equals: bank order
+    raised = area_scores(bank, {**chosen, **{c.question.id: c.to_option for c in picks}})
+    gain = round((overall_score(bank, raised, any_answer=True) or 0.0) - current, 4)
+    if gain <= 1e-9:
+        return []
+    ids = [c.question.id for c in picks]
+    return [c.improvement(gain, tuple(i for i in ids if i != c.question.id)) for c in picks]
 
 
 def score_answers(bank: Bank, chosen: Mapping[str, str]) -> ScoreCard:

@@ -1,0 +1,200 @@
+"""What the command line prints for people: rich tables, bars and progress, never a hand-drawn one.
+
+rich (installed with Textual) measures the terminal, honours ``NO_COLOR`` and draws nothing fancy when the
+output is not a terminal. User text (team names, notes, file names) is always passed as :class:`~rich.text.Text`,
+never parsed as markup. ``--json`` output does not come through here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TaskProgressColumn, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from scorecard.metric_contract import LATEST_METRICS, QUARTER_METRICS, Metric
+from scorecard.survey.bank import DEFAULT_BANK, Bank
+
+BAR_WIDTH = 20
+
+
+def stdout() -> Console:
+    # Made per call: click's test runner swaps sys.stdout, and a console must write to the current one.
+    return Console(file=sys.stdout, highlight=False, soft_wrap=True)
+
+
+def stderr() -> Console:
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+
+
+def print_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def score_bar(value: float | None, full: float, width: int = BAR_WIDTH) -> Text:
+    """A bar of ``value`` out of ``full``; blank when there is no score yet."""
+    if value is None:
+        return Text(" " * width)
+    filled = round(width * max(0.0, min(value, full)) / full)
+    return Text("█" * filled, style="green") + Text("░" * (width - filled), style="dim")
+
+
+def print_score(scored: Any) -> None:
+    """A stored survey's score card (``scored``: a :class:`scorecard.services.surveys.SurveyScore`)."""
+    card, bank, survey = scored.card, scored.bank, scored.survey
+    out = stdout()
+    level = card.level.label if card.level else "-"
+    out.print(Text(f"{survey.team} · {survey.quarter} · {bank.id} v{survey.bank_version} · {survey.status}"))
+    out.print(Text(f"Overall {bank.format_score(card.overall)} of {bank.scale_max():g} ({level})"))
+    out.print(Text(f"Answered {card.answered}/{card.questions}, completeness {card.completeness:.0%}"))
+    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+    for area in card.areas:
+        weakest = "← weakest" if area.area == card.weakest_area else ""
+        table.add_row(
+            Text(area.title),
+            score_bar(area.score, bank.scale_max(area.area)),
+            Text(bank.format_score(area.score), justify="right"),
+            Text(f"({area.answered}/{area.questions})"),
+            Text(weakest),
+        )
+    out.print(table)
+    _print_improvements(out, bank, card.improvements)
+    if scored.contradictions:
+        out.print(Text("\nWhere answers and git evidence disagree:", style="bold"))
+        for c in scored.contradictions:
+            out.print(Text(f"  {c.question_id} ({c.option_id}): {c.metric} = {c.value:g}. {c.message}"))
+
+
+def _print_improvements(out: Console, bank: Bank, improvements: Sequence[Any]) -> None:
+    if not improvements:
+        return
+    out.print(Text("\nWhat would raise the score most:", style="bold"))
+    if improvements[0].together:
+        out.print(Text(f"  Sections tie at the minimum: raise these together, +{improvements[0].gain:g}"))
+    for imp in improvements:
+        question = bank.question(imp.question_id)
+        text = question.text if question else imp.question_id
+        gain = "  " if imp.together else f"+{imp.gain:.2f}"
+        out.print(Text(f"  {gain}  {imp.question_id}: {imp.from_option} -> {imp.to_option}  {text}"))
+
+
+def print_banks(banks: Sequence[Bank]) -> None:
+    table = Table(box=None, pad_edge=False)
+    for column in ("bank", "version", "areas", "questions", "title"):
+        table.add_column(column, justify="right" if column in ("areas", "questions") else "left")
+    for bank in banks:
+        default = " (default)" if bank.id == DEFAULT_BANK else ""
+        table.add_row(bank.id, f"v{bank.version}", str(len(bank.areas)), str(len(bank.questions)), bank.title + default)
+    stdout().print(table)
+
+
+def print_bank(bank: Bank) -> None:
+    out = stdout()
+    out.print(Text(f"{bank.title} ({bank.id} v{bank.version}, aggregation {bank.aggregation})"))
+    for area in bank.areas:
+        out.print(Text(f"\n== {area.title} [{area.id}]", style="bold"))
+        for question in bank.questions_in(area.id):
+            out.print(Text(f"\n{question.id}: {question.text}"))
+            for option in question.all_options:
+                points = "--" if option.points is None else f"{option.points:g}"
+                out.print(Text(f"   {option.id:<18} {points:>4}  {option.label}"))
+
+
+def print_metric_contract() -> None:
+    out = stdout()
+    for title, metrics in (
+        ("Latest metrics (what evidence rules cite)", LATEST_METRICS),
+        ("Per quarter", QUARTER_METRICS),
+    ):
+        table = Table(title=title, title_justify="left", box=None, pad_edge=False)
+        for column in ("metric", "unit", "team roll-up", "definition"):
+            table.add_column(column)
+        for metric in metrics:
+            table.add_row(metric.name, metric.unit, rollup_text(metric), metric.definition)
+        out.print(table)
+        out.print()
+
+
+def rollup_text(metric: Metric) -> str:
+    """How a team's value is made, in words (``component`` for parts that are summed, not cited)."""
+    rollup = metric.rollup
+    text = f"{rollup.numerator} / {rollup.denominator}" if rollup.kind == "ratio" else rollup.kind
+    return f"{text} (component)" if metric.component else text
+
+
+def print_teams(rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        stdout().print("No teams yet: import a survey with `scorecard survey --team T --answers FILE`.")
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("team", "quarter", "bank", "status"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(Text(row["team"]), row["quarter"] or "-", row["bank"] or "-", row["status"] or "none")
+    stdout().print(table)
+
+
+def print_scan_summaries(summaries: Sequence[dict[str, Any]]) -> None:
+    out = stdout()
+    for s in summaries:
+        m = s["metrics"]
+        ratio = "-" if s["config_to_code_ratio"] is None else f"{s['config_to_code_ratio']:.2f}"
+        out.print(Text(f"{s['repo']} @ {s['head'][:12]} ({s['scan']['mode']} scan, {s['elapsed_s']:.1f}s)"))
+        out.print(
+            Text(
+                f"  {s['commits']} commits, churn +{s['churn']['added']} -{s['churn']['deleted']}, "
+                f"{int(m['lines.code'])} code / {int(m['lines.config'])} config / {int(m['lines.test'])} test lines "
+                f"(config:code {ratio})"
+            )
+        )
+        out.print(
+            Text(
+                f"  {s['flags']['alive']} flags alive ({s['flags']['stale']} stale), "
+                f"{s['debt_comments']['alive']} debt comments, {s['coupling']['strong_pairs']} strongly coupled "
+                f"pairs, bus factor {s['ownership']['bus_factor']}"
+            )
+        )
+
+
+class ScanProgress:
+    """A progress bar per repository on stderr, and the scan's phase messages above the bars."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(bar_width=30),
+            TaskProgressColumn(),
+            MofNCompleteColumn(),
+            TextColumn("commits"),
+            console=console,
+            transient=False,
+        )
+        self.tasks: dict[str, TaskID] = {}
+
+    def advance(self, path: str, read: int, total: int) -> None:
+        task = self.tasks.get(path)
+        if task is None:
+            task = self.tasks[path] = self.progress.add_task(Path(path).name, total=max(total, read, 1))
+        self.progress.update(task, completed=read, total=max(total, read, 1))
+
+    def message(self, text: str) -> None:
+        self.progress.console.print(Text(text))
+
+
+@contextmanager
+def scan_progress(enabled: bool) -> Iterator[ScanProgress | None]:
+    """A :class:`ScanProgress` on a terminal's stderr (None otherwise: a pipe or ``--json`` gets no bars)."""
+    console = stderr()
+    if not enabled or not console.is_terminal:
+        yield None
+        return
+    bars = ScanProgress(console)
+    with bars.progress:
+        yield bars
