@@ -129,3 +129,100 @@ def scan_summary(path: Path, now: str = "2024-07-01", team: str = "t", store=Non
     target = store or Store.memory()
     [summary] = scan_repositories(target, [path], ScanOptions(team=team, now=moment, **options))
     return summary
+
+
+def numbered_lines(count: int, prefix: str = "line") -> str:
+    """``count`` distinct lines of text, each ending in a newline."""
+    return "".join(f"{prefix} {i}\n" for i in range(count))
+
+
+def git_log_churn(repo: Path) -> tuple[int, int, int]:
+    """The oracle for churn: ``git log --no-merges -M --numstat`` summed (added, deleted, binary entries)."""
+    out = run_git(repo, "log", "--no-merges", "-M", "--numstat", "--format=", "-z")
+    added = deleted = binary = 0
+    for entry in out.split(b"\0"):
+        entry = entry.strip(b"\n")
+        if b"\t" not in entry:
+            continue
+        a, d, _ = entry.split(b"\t", 2)
+        if a == b"-":
+            binary += 1
+        else:
+            added, deleted = added + int(a), deleted + int(d)
+    return added, deleted, binary
+
+
+def build_merged_repo(path: Path) -> RepoBuilder:
+    """Renames (also across kinds), a binary file, a feature branch and a merge with a conflict resolution."""
+    repo = RepoBuilder(path)
+    model = "".join(f"m{i}\n" for i in range(1, 6))
+    repo.commit(
+        {"src/a.py": numbered_lines(10), "src/model.py": "m0\n" + model, "logo.png": b"\x89PNG\0\1"}, when="2024-01-10"
+    )
+    repo.commit(
+        renames={"src/a.py": "src/b.py"},
+        files={"src/b.py": numbered_lines(9) + "changed\nadded\n", "logo.png": b"\x89PNG\0\2"},
+        when="2024-02-10",
+    )
+    base = repo.heads["main"]
+    repo.commit(
+        {"feat.py": numbered_lines(4, "f"), "src/model.py": "branch\n" + model},
+        branch="feature",
+        parent=base,
+        when="2024-04-05",
+    )
+    repo.commit({"README.md": "# x\n", "src/model.py": "main\n" + model}, when="2024-04-06")
+    # The merge resolves the conflict on model.py with new text, and moves model.py into configs/.
+    repo.commit(
+        renames={"src/model.py": "configs/model.py"},
+        files={"feat.py": numbered_lines(4, "f"), "configs/model.py": "resolved\nboth\n" + model},
+        merge=repo.heads["feature"],
+        when="2024-04-10",
+    )
+    return repo
+
+
+TRAIN = """import argparse
+parser = argparse.ArgumentParser()
+parser.add_argument(
+    "--use-amp",
+    action="store_true",
+    help="mixed precision",
+)
+parser.add_argument("--lr", type=float)
+flags.DEFINE_boolean("legacy_eval", False, "old path")
+"""
+
+
+def build_flag_repo(path: Path) -> tuple[RepoBuilder, dict[str, str]]:
+    """Flags added, renamed on a line without a keyword, moved with their file and removed; the commits."""
+    repo = RepoBuilder(path)
+    shas = {
+        "added": repo.commit({"train.py": TRAIN, "config.yaml": "use_ema: true\nlr: 0.1\n"}, when="2024-01-10"),
+        # Only the line after add_argument( changes: a multi-line match renamed.
+        "renamed": repo.commit({"train.py": TRAIN.replace('"--use-amp"', '"--amp"')}, when="2024-02-20"),
+        "moved": repo.commit(renames={"train.py": "trainer.py"}, when="2024-03-15"),
+        "removed": repo.commit(
+            {"trainer.py": TRAIN.replace('"--use-amp"', '"--amp"').replace(TRAIN.splitlines()[-1] + "\n", "")},
+            when="2024-04-10",
+        ),
+    }
+    return repo, shas
+
+
+def git_log_numstat(repo: Path) -> dict[tuple[str, str], tuple[int | None, int | None]]:
+    """The oracle for one commit's changes: ``git log -M --numstat`` per (commit, path) -> (added, deleted),
+    None for binary; merges diffed against their first parent, like the scan. Not for histories with renames."""
+    out = run_git(repo, "log", "-M", "--numstat", "--root", "--diff-merges=first-parent", "--format=%x01%H", "-z")
+    result: dict[tuple[str, str], tuple[int | None, int | None]] = {}
+    sha = ""
+    for token in out.split(b"\0"):
+        token = token.lstrip(b"\n")
+        if token.startswith(b"\x01"):
+            sha = token[1:].decode()
+        elif token:
+            added, deleted, path = token.split(b"\t", 2)
+            assert path, "a rename: this oracle does not follow them"
+            counts = (None, None) if added == b"-" else (int(added), int(deleted))
+            result[(sha, path.decode("utf-8", "backslashreplace"))] = counts
+    return result

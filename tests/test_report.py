@@ -1,7 +1,7 @@
 """The HTML report, parsed and asserted on elements: the heat map, the charts, the tables, the escaping.
 
-Most tests render the two-team, three-quarter history of ``test_trends.py`` (numbers worked out there by hand)
-with the ``tiny`` bank; the command-line tests use the shipped bank and the demo organisation.
+Most tests render the two-team, three-quarter history of :mod:`tests.history` (numbers worked out by hand) with
+the ``tiny`` bank; the command-line tests use the shipped bank and the demo organisation.
 """
 
 from __future__ import annotations
@@ -19,43 +19,24 @@ from click.testing import CliRunner
 
 from scorecard import report
 from scorecard.cli import main
-from scorecard.paths import templates_dir
 from scorecard.report import trends
-from scorecard.report.build import MINUS, NO_VALUE
+from scorecard.report.formatting import MINUS, NO_VALUE
 from scorecard.services import demo
 from scorecard.store import Store
-from scorecard.survey.records import AnswerInput
+from tests.history import NOTE, SURVEYS, answers_of, history_bank, resolver
 from tests.test_cli import ANSWERS
-from tests.test_trends import BANK_V2, NOTE, POINTS, SURVEYS
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = '"><img src=x onerror=alert(1)>'
 
 
-def answers_of(surveys, note=NOTE, extra_teams=()) -> pd.DataFrame:
-    with Store.memory() as store:
-        for team, quarter, version, chosen in surveys:
-            inputs = [
-                AnswerInput(qid, oid, POINTS[oid], note if (quarter, qid) == ("2026Q3", "a-2") else None)
-                for qid, oid in chosen.items()
-            ]
-            store.import_answers(team, quarter, "tiny", version, inputs, complete=True)
-        for team, quarter in extra_teams:
-            store.import_answers(team, quarter, "tiny", 2, [AnswerInput("a-1", "all", 1.0)], complete=False)
-        return trends.answers_frame(store.survey_answer_rows())
-
-
 @pytest.fixture(scope="module")
 def bank_for(tmp_path_factory):
-    from scorecard.survey.bank_file import load_bank_file
-    from tests.banks import write_bank
-
-    bank = load_bank_file(write_bank(tmp_path_factory.mktemp("bank"), BANK_V2))
-    return lambda bank_id: bank
+    return resolver(history_bank(tmp_path_factory.mktemp("bank")))
 
 
-def evidence_frames(team: str = "search", path: str = "src/model.py", flag: str = "--use-new-ranker"):
-    """Hand-made git evidence for one team: three quarters of snapshots, flags, churn and coupled files."""
+def hand_made_git_frames(team: str = "search", path: str = "src/model.py", flag: str = "--use-new-ranker"):
+    """Hand-made git frames for one team: three quarters of snapshots, flags, churn and coupled files."""
     snapshots = {
         team: {
             "2026Q1": {"config_to_code_ratio": 0.4, "test_to_code_ratio": 0.2, "flags.alive": 6, "flags.stale": 1},
@@ -81,7 +62,7 @@ def evidence_frames(team: str = "search", path: str = "src/model.py", flag: str 
         columns=["team", "quarter", "path", "churn"],
     )
     pairs = pd.DataFrame([(team, path, "serve.py", 0.8)], columns=["team", "file_a", "file_b", "degree"])
-    return report.EvidenceInput(
+    return report.GitFrames(
         metrics=trends.metrics_frame(snapshots),
         latest={team: {"coupling.strong_pairs": 4.0, "flags.alive": 7.0}},
         scanned_at={team: "2026-09-20T10:00:00+00:00"},
@@ -91,13 +72,13 @@ def evidence_frames(team: str = "search", path: str = "src/model.py", flag: str 
     )
 
 
-def render(answers: pd.DataFrame, bank_for, scope="org", evidence=None, teams=None) -> BeautifulSoup:
+def render(answers: pd.DataFrame, bank_for, scope="org", git=None, teams=None) -> BeautifulSoup:
     data = report.ReportInput(
         teams=teams or sorted(answers["team"].unique()),
         answers=answers,
         quarters=["2026Q1", "2026Q2", "2026Q3"],
         scope=scope,
-        evidence=evidence or report.EvidenceInput(),
+        git=git or report.GitFrames(),
         generated_at="2026-09-30 12:00 UTC",
     )
     return BeautifulSoup(report.render_report(data, bank_for), "html.parser")
@@ -105,7 +86,7 @@ def render(answers: pd.DataFrame, bank_for, scope="org", evidence=None, teams=No
 
 @pytest.fixture(scope="module")
 def page(bank_for) -> BeautifulSoup:
-    return render(answers_of(SURVEYS, extra_teams=[("late", "2026Q2")]), bank_for, evidence=evidence_frames())
+    return render(answers_of(SURVEYS, extra_teams=[("late", "2026Q2")]), bank_for, git=hand_made_git_frames())
 
 
 def cells(row) -> dict[str, tuple[str, str]]:
@@ -287,13 +268,13 @@ def test_user_strings_reach_the_page_only_as_text(bank_for):
     hostile_team = f"team {SCRIPT} {IMAGE}"
     surveys = [(hostile_team if team == "search" else team, *rest) for team, *rest in SURVEYS]
     answers = answers_of(surveys, note=f"{SCRIPT} {IMAGE}")
-    evidence = evidence_frames(hostile_team, path=f"src/{SCRIPT}{IMAGE}.py", flag=f"--{SCRIPT}{IMAGE}")
+    git = hand_made_git_frames(hostile_team, path=f"src/{SCRIPT}{IMAGE}.py", flag=f"--{SCRIPT}{IMAGE}")
     html = report.render_report(
         report.ReportInput(
             teams=sorted(answers["team"].unique()),
             answers=answers,
             quarters=["2026Q1", "2026Q2", "2026Q3"],
-            evidence=evidence,
+            git=git,
         ),
         bank_for,
     )
@@ -330,24 +311,6 @@ def test_print_css_breaks_a_page_per_team(page):
 def test_chart_ids_are_unique_in_the_page(page):
     ids = [tag["id"] for tag in page.find_all(id=True)]
     assert len(ids) == len(set(ids))
-
-
-def test_templates_are_partials_and_autoescaped():
-    environment = report.make_environment()
-    assert environment.autoescape is True
-    names = sorted(p.name for p in Path(templates_dir()).glob("*.html"))
-    assert [n for n in names if not n.startswith("_")] == ["report.html"]
-
-
-def test_templates_can_be_overridden(tmp_path, bank_for):
-    (tmp_path / "_reading_guide.html").write_text("<footer class=guide>Ours: {{ title }}</footer>", encoding="utf-8")
-    template = report.make_environment([tmp_path]).get_template("report.html")
-    answers = answers_of(SURVEYS)
-    data = report.ReportInput(
-        teams=["ranking", "search"], answers=answers, quarters=["2026Q1", "2026Q2", "2026Q3"], title="<T>"
-    )
-    soup = BeautifulSoup(template.render(report.build_report(data, bank_for)), "html.parser")
-    assert soup.select_one("footer.guide").get_text() == "Ours: <T>"
 
 
 # -- the command line -----------------------------------------------------------------------------------------
@@ -478,6 +441,7 @@ def demo_html() -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_demo_is_a_whole_organisation():
     soup = BeautifulSoup(demo_html().read_text(encoding="utf-8"), "html.parser")
     assert "demo organisation" in soup.title.get_text()
@@ -498,6 +462,7 @@ def test_demo_is_a_whole_organisation():
     assert soup.select("table.unknowns tbody tr")
 
 
+@pytest.mark.slow
 def test_demo_is_the_same_organisation_every_time(tmp_path):
     with Store.open(tmp_path / "a.db") as first, Store.open(tmp_path / "b.db") as second:
         demo.populate(first, "2026Q2")
@@ -505,30 +470,3 @@ def test_demo_is_the_same_organisation_every_time(tmp_path):
         rows = [store.survey_answer_rows() for store in (first, second)]
     strip_times = [[row[:10] for row in found] for found in rows]
     assert strip_times[0] == strip_times[1] and len(strip_times[0]) > 1000
-
-
-# -- git evidence read from a real scan -----------------------------------------------------------------------
-
-
-def test_evidence_read_from_the_store_agrees_with_the_scan(tmp_path):
-    from tests.gitrepo import RepoBuilder, scan_summary
-
-    repo = RepoBuilder(tmp_path / "repo")
-    flag = 'parser.add_argument("--use-fast-path", action="store_true")\n'
-    repo.commit({"train.py": "import argparse\n" + flag, "configs/a.yaml": "x: 1\n"}, when="2024-01-10")
-    for day in range(10, 17):
-        repo.commit(
-            {"model.py": f"w = {day}\n" * day, "features.py": f"f = {day}\n", "tests/test_m.py": "assert 1\n" * day},
-            when=f"2024-04-{day}",
-        )
-    with Store.memory() as store:
-        summary = scan_summary(repo.path, now="2024-07-01", team="t", store=store)
-        evidence = report.collect_evidence(store, ["t", "never-scanned"], "2023Q1")
-    assert set(evidence.scanned_at) == {"t"}
-    by_kind = trends.churn_by_kind(evidence.churn).groupby("kind")["churn"].sum().to_dict()
-    assert by_kind == {kind: c["added"] + c["deleted"] for kind, c in summary["churn"]["by_kind"].items()}
-    assert evidence.flags[["name", "path"]].to_numpy().tolist() == [["--use-fast-path", "train.py"]]
-    assert set(evidence.metrics["quarter"]) >= {"2024Q1", "2024Q2"}
-    pairs = {tuple(p["files"]) for p in summary["coupling"]["top_pairs"]}
-    assert {(a, b) for a, b in evidence.pairs[["file_a", "file_b"]].to_numpy().tolist()} == pairs
-    assert ("features.py", "model.py") in pairs  # changed together 7 times

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 
 from scorecard import report
-from scorecard.survey.bank_file import load_bank_file
-from tests.banks import write_bank
-from tests.test_report import IMAGE, SCRIPT, SURVEYS, answers_of, demo_html, evidence_frames
-from tests.test_trends import BANK_V2
+from tests.history import SURVEYS, answers_of, history_bank
+from tests.test_report import IMAGE, SCRIPT, demo_html, hand_made_git_frames
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"),
+]
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -53,7 +54,7 @@ def browser():
 def hostile_report(tmp_path_factory) -> Path:
     """A report with hostile strings in a team name, a note, a file path and a flag name."""
     folder = tmp_path_factory.mktemp("browser")
-    bank = load_bank_file(write_bank(folder, BANK_V2))
+    bank = history_bank(folder)
     hostile_team = f"team {SCRIPT} {IMAGE}"
     surveys = [(hostile_team if team == "search" else team, *rest) for team, *rest in SURVEYS]
     answers = answers_of(surveys, note=f"{SCRIPT} {IMAGE}")
@@ -61,7 +62,7 @@ def hostile_report(tmp_path_factory) -> Path:
         teams=sorted(answers["team"].unique()),
         answers=answers,
         quarters=["2026Q1", "2026Q2", "2026Q3"],
-        evidence=evidence_frames(hostile_team, path=f"src/{SCRIPT}{IMAGE}.py", flag=f"--{SCRIPT}{IMAGE}"),
+        git=hand_made_git_frames(hostile_team, path=f"src/{SCRIPT}{IMAGE}.py", flag=f"--{SCRIPT}{IMAGE}"),
     )
     out = folder / "hostile report.html"  # a space in the name: the file URL must still be the only request
     report.write_report(report.render_report(data, lambda bank_id: bank), out)

@@ -272,7 +272,7 @@ def canonical_checkpoint(store: Store, repo: RepoBuilder, subdir: str | None = N
     """The stored checkpoint of ``repo`` with every interned code replaced by its name (numbering differs)."""
     from collections import Counter
 
-    from scorecard.evidence.metrics import Checkpoint
+    from scorecard.evidence.checkpoint import Checkpoint
 
     repo_id = store.find_repo("t", str(repo.path.resolve()), subdir)
     assert repo_id is not None
@@ -287,7 +287,7 @@ def canonical_checkpoint(store: Store, repo: RepoBuilder, subdir: str | None = N
     replay = checkpoint.replay.to_document()
     return {
         "head": checkpoint.head,
-        "settings": checkpoint.settings,
+        "settings": checkpoint.settings_fingerprint,
         "merges": checkpoint.merges,
         "first_time": checkpoint.first_time,
         "commits_by_quarter": checkpoint.commits_by_quarter,

@@ -103,3 +103,20 @@ def test_newer_schema_is_refused(tmp_path):
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 3}")
     with pytest.raises(StoreError, match=f"schema version {SCHEMA_VERSION + 3}, newer"):
         Store.open(path)
+
+
+def test_a_column_added_by_a_later_migration_breaks_no_scan(tmp_path):
+    """Inserts name their columns: a table that gained a column (as a future migration would add one) still
+    takes every row a scan writes."""
+    from scorecard.evidence.scan import ScanOptions
+    from scorecard.services.scanning import scan_repositories
+    from tests.gitrepo import RepoBuilder
+
+    repo = RepoBuilder(tmp_path / "repo")
+    repo.commit({"a.py": "x = 1\n", "c.yaml": "use_gpu: true\n"}, when="2024-03-01")
+    with Store.open(tmp_path / "s.db") as store:
+        for table in ("commits", "file_changes", "blob_findings", "flags", "lines_at_head", "scan_metrics"):
+            store.db.execute(f"alter table {table} add column added_later text")
+        [summary] = scan_repositories(store, [repo.path], ScanOptions(team="t", now=datetime(2024, 7, 1, tzinfo=UTC)))
+        assert summary["commits"] == 1 and store.table_counts()["commits"] == 1
+        assert store.table_counts()["flags"] == 1

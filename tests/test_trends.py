@@ -1,17 +1,5 @@
-"""trends.py against numbers worked out by hand: two teams, three quarters, and a bank that changed version.
-
-The bank on disk is ``tiny`` v2 (areas alpha: a-1, a-2; beta: b-1, b-2). Version 1 had ``b-old`` instead of
-``b-2``. Scores under ``mean``: an area is 100 x the mean points of its answers, ``na`` left out, ``unknown`` 0.
-
-| team    | quarter | v | a-1       | a-2       | b-1           | b-2      | b-old | alpha | beta | overall |
-| ranking | 2026Q1  | 1 | some .5   | none 0    | half .5       |          | x .5  | 25    | 50   | 37.5    |
-| ranking | 2026Q2  | 1 | all 1     | none 0    | unknown 0     |          | x .5  | 50    | 0    | 25      |
-| ranking | 2026Q3  | 2 | some .5   | all 1 (*) | unknown 0     | na       |       | 75    | 0    | 37.5    |
-| search  | 2026Q1  | 1 | none 0    | all 1     | all 1         |          |       | 50    | 100  | 75      |
-| search  | 2026Q3  | 2 | all 1     | all 1     | na            | all 1    |       | 100   | 100  | 100     |
-
-(*) with a note. ``b-old`` is gone from the bank, so it counts in no quarter.
-"""
+"""trends.py against numbers worked out by hand (the history of :mod:`tests.history`): scores, deltas, headlines,
+contradictions, and the git trends of hand-made frames."""
 
 from __future__ import annotations
 
@@ -27,56 +15,22 @@ from scorecard.survey.bank_file import load_bank_file
 from scorecard.survey.records import AnswerInput
 from scorecard.survey.scoring import score_answers
 from tests.banks import MEAN_BANK, write_bank
-
-BANK_V2 = (
-    MEAN_BANK.replace("version: 1", "version: 2")
-    + """\
-  - id: b-2
-    area: beta
-    topics: [reproducibility]
-    text: Fourth question?
-    help: {why: Because., source: Paper 4., good: Good.}
-    options:
-      - {id: none, label: Nothing., points: 0}
-      - {id: all, label: All., points: 1}
-"""
-)
-
-POINTS = {"none": 0.0, "some": 0.5, "half": 0.5, "all": 1.0, "unknown": 0.0, "na": None, "x": 0.5}
-
-SURVEYS = [
-    ("ranking", "2026Q1", 1, {"a-1": "some", "a-2": "none", "b-1": "half", "b-old": "x"}),
-    ("ranking", "2026Q2", 1, {"a-1": "all", "a-2": "none", "b-1": "unknown", "b-old": "x"}),
-    ("ranking", "2026Q3", 2, {"a-1": "some", "a-2": "all", "b-1": "unknown", "b-2": "na"}),
-    ("search", "2026Q1", 1, {"a-1": "none", "a-2": "all", "b-1": "all"}),
-    ("search", "2026Q3", 2, {"a-1": "all", "a-2": "all", "b-1": "na", "b-2": "all"}),
-]
-NOTE = "wired the check into CI"
+from tests.history import SURVEYS, answers_of, history_bank, resolver
 
 
 @pytest.fixture(scope="module")
 def bank(tmp_path_factory):
-    return load_bank_file(write_bank(tmp_path_factory.mktemp("bank"), BANK_V2))
+    return history_bank(tmp_path_factory.mktemp("bank"))
 
 
 @pytest.fixture(scope="module")
-def answers(bank) -> pd.DataFrame:
-    with Store.memory() as store:
-        for team, quarter, version, chosen in SURVEYS:
-            inputs = [
-                AnswerInput(
-                    qid, oid, POINTS[oid], NOTE if (team, quarter, qid) == ("ranking", "2026Q3", "a-2") else None
-                )
-                for qid, oid in chosen.items()
-            ]
-            store.import_answers(team, quarter, "tiny", version, inputs, complete=True)
-        rows = store.survey_answer_rows()
-    return trends.answers_frame(rows)
+def answers() -> pd.DataFrame:
+    return answers_of()
 
 
 @pytest.fixture(scope="module")
 def bank_for(bank):
-    return lambda bank_id: bank
+    return resolver(bank)
 
 
 def _by(frame: pd.DataFrame, *keys: str, value: str) -> dict:
@@ -167,47 +121,6 @@ def test_deltas_compare_with_the_previous_survey_even_across_a_skipped_quarter(a
     assert first["delta"].isna().all()
     ranking_q2 = deltas[(deltas["team"] == "ranking") & (deltas["quarter"] == "2026Q2")]
     assert _by(ranking_q2, "area", value="delta") == {"alpha": 25.0, "beta": -50.0}
-
-
-def test_answers_changed_since_the_previous_survey(answers, bank_for):
-    changes = trends.answer_changes(answers, bank_for)
-    got = {
-        (r.team, r.quarter, r.question_id): (
-            None if pd.isna(r.from_option) else r.from_option,
-            r.to_option,
-            None if pd.isna(r.points_change) else r.points_change,
-        )
-        for r in changes.itertuples()
-    }
-    assert got == {
-        ("ranking", "2026Q2", "a-1"): ("some", "all", 0.5),
-        ("ranking", "2026Q2", "b-1"): ("half", "unknown", -0.5),
-        ("ranking", "2026Q3", "a-1"): ("all", "some", -0.5),
-        ("ranking", "2026Q3", "a-2"): ("none", "all", 1.0),
-        ("ranking", "2026Q3", "b-2"): (None, "na", None),
-        ("search", "2026Q3", "a-1"): ("none", "all", 1.0),
-        ("search", "2026Q3", "b-1"): ("all", "na", None),
-        ("search", "2026Q3", "b-2"): (None, "all", None),
-    }
-    noted = changes[changes["question_id"] == "a-2"].iloc[0]
-    assert noted.note == NOTE and noted.from_label == "Nothing." and noted.to_label == "All."
-    assert noted.question_text == "Second question?" and noted.area == "alpha"
-    assert noted.previous_quarter == "2026Q2"
-
-
-def test_questions_still_unknown_and_for_how_long(answers, bank_for):
-    unknowns = trends.unknown_answers(answers, bank_for)
-    assert unknowns[["team", "quarter", "question_id", "quarters_unknown", "since"]].to_numpy().tolist() == [
-        ["ranking", "2026Q3", "b-1", 2, "2026Q2"]
-    ]
-
-
-def test_bank_version_change_names_the_questions_added_and_removed(answers, bank_for):
-    changes = trends.bank_changes(answers, bank_for)
-    assert changes.to_numpy().tolist() == [
-        ["ranking", "tiny", "2026Q3", "2026Q2", 1, 2, ("b-2",), ("b-old",)],
-        ["search", "tiny", "2026Q3", "2026Q1", 1, 2, ("b-2",), ("b-old",)],
-    ]
 
 
 def test_headline_names_the_level_the_gap_to_the_next_and_the_best_lift(answers, bank_for):
@@ -318,11 +231,15 @@ def test_hotspots_rank_churn_times_the_strongest_coupling():
     assert trends.hotspots(churn, pairs.iloc[0:0]).empty
 
 
-def test_scale_of_min_section_sum_is_the_question_count(tmp_path):
+def test_scale_max_column_under_min_section_sum_is_the_question_count(tmp_path):
     text = MEAN_BANK.replace("aggregation: mean", "aggregation: min_section_sum")
-    bank = load_bank_file(write_bank(tmp_path, text, "sums.yaml"))
-    assert trends.scale_max(bank, "alpha") == 2.0 and trends.scale_max(bank, "beta") == 1.0
-    assert trends.scale_max(bank) == 1.0
+    sums = load_bank_file(write_bank(tmp_path, text, "sums.yaml"))
+    with Store.memory() as store:
+        store.import_answers("t", "2026Q1", "tiny", 1, [AnswerInput("a-1", "all", 1.0)], complete=True)
+        frame = trends.answers_frame(store.survey_answer_rows())
+    scores = trends.score_frames(frame, resolver(sums))
+    assert _by(scores.areas, "area", value="scale_max") == {"alpha": 2.0, "beta": 1.0}
+    assert scores.overall["scale_max"].tolist() == [sums.scale_max()] == [1.0]
 
 
 def test_a_survey_without_answers_scores_nothing(bank_for):
@@ -331,7 +248,6 @@ def test_a_survey_without_answers_scores_nothing(bank_for):
         frame = trends.answers_frame(store.survey_answer_rows())
     scores = trends.score_frames(frame, bank_for)
     assert scores.areas["score"].isna().all() and scores.overall["overall"].isna().all()
-    assert trends.answer_changes(frame, bank_for).empty and trends.unknown_answers(frame, bank_for).empty
 
 
 def test_answers_frame_of_nothing_is_empty(bank_for):

@@ -1,7 +1,7 @@
 """What kind of file a path is (code, config, test, ...), and which language a code file is written in.
 
-The classification is part of the evidence contract (see the git-evidence issue): the first matching rule
-wins, in this order: ``test``, ``ci``, ``config`` by place, ``notebook``, ``code``, ``config`` by suffix,
+The classification is part of the metric definitions (lines per kind, config churn): the first matching
+rule wins, in this order: ``test``, ``ci``, ``config`` by place, ``notebook``, ``code``, ``config`` by suffix,
 ``docs``, ``data``, ``other``. Suffixes are compared lower-cased. A team can replace the suffix sets by
 building its own :class:`KindRules`.
 """

@@ -1,20 +1,12 @@
-"""Reading git history: the only module in scorecard that runs git.
+"""Running git, hardened: the only module in scorecard that starts git.
 
-A scan runs a constant number of git processes, whatever the length of the history:
+Untrusted repositories are data: nothing a scanned repository configures may run. Every git process starts
+from :func:`git_command`, which overrides fsmonitor, hooks, pager, external diff and signature checking on
+the command line and ignores the system config; :func:`running` puts ``--`` before pathspecs, and
+:data:`DIFF_SAFETY` keeps external diff programs and textconv filters out of every diff. Paths from the
+repository never become arguments: contents are read by blob id (:class:`BlobReader`).
 
-- ``git rev-list --first-parent``: the commits on HEAD's first-parent chain (no diffs, fast; a rescan from a
-  checkpoint lists only those above the last scanned head);
-- one ``git log -M --raw --numstat -z --diff-merges=first-parent`` stream (:func:`stream_history`) that
-  feeds churn, line history, coupling and ownership, parsed NUL by NUL as it arrives;
-- one ``git log -G<keywords> --raw -z`` stream (:func:`keyword_hits`): the few file changes whose added or
-  removed lines contain a flag or debt-comment keyword;
-- one ``git cat-file --batch`` process (:class:`BlobReader`) for the contents of just those files;
-- at most one ``git check-attr`` and one ``git merge-base --is-ancestor`` call.
-
-Untrusted repositories are data: nothing a scanned repository configures may run. Every git call goes through
-:func:`_git_command`, which overrides fsmonitor, hooks, pager, external diff and signature checking on the
-command line, passes ``--no-ext-diff --no-textconv`` where diffs are made, ignores the system config, and puts
-``--`` before pathspecs. Paths from the repository never become arguments: contents are read by blob id.
+The passes over history that use these processes are in :mod:`scorecard.evidence.history`.
 """
 
 from __future__ import annotations
@@ -24,7 +16,7 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,11 +26,9 @@ import git
 from git.refs.symbolic import SymbolicReference
 
 from scorecard.errors import ScorecardError
-from scorecard.evidence.filekinds import suffix_of
 
 CHUNK_SIZE = 1 << 20
 HEX_SHA = re.compile(r"^[0-9a-f]{40}$")
-SUBMODULE_MODE = "160000"
 # git's own test for a binary blob: a NUL byte among the first 8000 bytes (xdiff's FIRST_FEW_BYTES).
 BINARY_PROBE_BYTES = 8000
 
@@ -85,30 +75,13 @@ def _one_line(text: str) -> str:
     return (fatal[-1] if fatal else lines[-1]) if lines else "git failed"
 
 
-def decode_path(raw: bytes) -> str:
-    """A path as git prints it with ``-z``; bytes that are not UTF-8 stay visible as ``\\xNN``."""
-    return raw.decode("utf-8", "backslashreplace")
-
-
-def decode_name(raw: bytes) -> str:
-    """An author name or email: UTF-8, else Latin-1 (what legacy commits without an encoding header use)."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
 def count_lines(data: bytes) -> int:
     """Lines as ``git diff --numstat`` counts them for a text blob (a last line without newline counts)."""
     return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 
-def looks_binary(data: bytes) -> bool:
-    return b"\0" in data[:BINARY_PROBE_BYTES]
-
-
 # ---------------------------------------------------------------------------------------------------------
-# Records
+# Opening a repository (GitPython, which reads refs in Python: no git process here)
 
 
 @dataclass(frozen=True)
@@ -137,36 +110,6 @@ class RepoInfo:
         return found
 
 
-@dataclass(slots=True)
-class FileChange:
-    """One file in one commit's diff (a merge's diff is against its first parent)."""
-
-    path: str  # the new path, or the old one for a deletion
-    old_path: str | None  # set for renames only
-    status: str  # A, M, D, R, T (type change)
-    added: int | None  # None for a binary file
-    deleted: int | None
-    blob: str | None  # the file's blob after the change; None when deleted
-
-
-@dataclass(slots=True)
-class CommitRecord:
-    sha: str
-    parents: tuple[str, ...]
-    committed_at: int  # committer time, Unix seconds
-    author_name: str  # mailmap applied
-    author_email: str
-    changes: list[FileChange]
-
-    @property
-    def is_merge(self) -> bool:
-        return len(self.parents) > 1
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Opening a repository (GitPython, which reads refs in Python: no git process here)
-
-
 def normalize_subdir(subdir: str | None) -> str | None:
     """``"./src/team/"`` -> ``"src/team"``; None or ``""`` or ``"."`` -> None; refuses what could escape."""
     if subdir is None:
@@ -193,7 +136,17 @@ def open_repository(path: str | os.PathLike[str], subdir: str | None = None) -> 
     if not folder.is_dir():
         what = "does not exist" if not folder.exists() else "is not a directory"
         raise MiningError(f"{folder} {what}")
-    folder = folder.resolve()
+    info = _read_refs(folder.resolve(), subdir)
+    with BlobReader(info) as reader:
+        if reader.object_type(info.head) != "commit":
+            raise MiningError(f"{info.path}: HEAD {info.head[:12]} is not a commit in the object store")
+        if info.subdir is not None and reader.object_type(f"{info.head}:{info.subdir}") != "tree":
+            raise MiningError(f"--subdir {info.subdir} does not exist at HEAD ({info.head[:12]}) of {info.path}")
+    return info
+
+
+def _read_refs(folder: Path, subdir: str | None) -> RepoInfo:
+    """The repository at ``folder`` (its top, or a bare one) with HEAD resolved, read by GitPython in Python."""
     try:
         repo = git.Repo(folder, search_parent_directories=False)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -213,45 +166,27 @@ def open_repository(path: str | os.PathLike[str], subdir: str | None = None) -> 
         repo.close()
     if not HEX_SHA.match(head):
         raise MiningError(f"{folder}: HEAD does not name a commit")
-    info = RepoInfo(
-        path=folder,
-        git_dir=git_dir,
-        bare=bare,
-        head=head,
-        detached=detached,
-        shallow=(common_dir / "shallow").is_file(),
-        subdir=normalize_subdir(subdir),
-    )
-    with BlobReader(info) as reader:
-        kind = reader.object_type(head)
-        if kind != "commit":
-            raise MiningError(f"{folder}: HEAD {head[:12]} is not a commit in the object store")
-        if info.subdir is not None and reader.object_type(f"{head}:{info.subdir}") != "tree":
-            raise MiningError(f"--subdir {info.subdir} does not exist at HEAD ({head[:12]}) of {folder}")
-    return info
+    shallow = (common_dir / "shallow").is_file()
+    return RepoInfo(folder, git_dir, bare, head, detached, shallow, subdir=normalize_subdir(subdir))
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Running git, hardened
 
 
-def _git_command(info: RepoInfo, *args: str) -> list[str]:
+def git_command(info: RepoInfo, *args: str) -> list[str]:
+    """The command line for one git call on ``info``'s repository, with the hardening settings first."""
     command = [info.git_executable, "--no-pager", f"--git-dir={info.git_dir}"]
     for setting in HARDENING_CONFIG:
         command += ["-c", setting]
     return [*command, *args]
 
 
-def _pathspec_args(pathspecs: Sequence[str]) -> list[str]:
-    # Pathspecs come after "--" so git can never read one as an option; they all carry pathspec magic.
-    return ["--", *pathspecs] if pathspecs else []
-
-
-class _GitProcess:
+class GitProcess:
     """A running git command whose stdout is read as a stream; stderr is drained in a thread (no deadlock)."""
 
     def __init__(self, info: RepoInfo, args: Sequence[str], stdin: bool = False):
-        self.command = _git_command(info, *args)
+        self.command = git_command(info, *args)
         cwd = str(info.git_dir if info.bare else info.path)
         handle = git.Git(cwd)
         try:
@@ -328,10 +263,10 @@ class ProcessGroup:
     """The git processes of one scan, so that a scan stopped from another thread (Ctrl-C) stops them all."""
 
     def __init__(self) -> None:
-        self._processes: list[_GitProcess] = []
+        self._processes: list[GitProcess] = []
         self._lock = threading.Lock()
 
-    def add(self, process: _GitProcess) -> None:
+    def add(self, process: GitProcess) -> None:
         with self._lock:
             self._processes.append(process)
 
@@ -342,10 +277,17 @@ class ProcessGroup:
 
 
 @contextmanager
-def _running(
-    info: RepoInfo, args: Sequence[str], stdin: bool = False, group: ProcessGroup | None = None
-) -> Iterator[_GitProcess]:
-    process = _GitProcess(info, args, stdin=stdin)
+def running(
+    info: RepoInfo,
+    args: Sequence[str],
+    pathspecs: Sequence[str] = (),
+    stdin: bool = False,
+    group: ProcessGroup | None = None,
+) -> Iterator[GitProcess]:
+    """``git <args> -- <pathspecs>`` running for the ``with`` block, stopped at once if the block fails."""
+    # Pathspecs come after "--" so git can never read one as an option; they all carry pathspec magic.
+    command = [*args, "--", *pathspecs] if pathspecs else list(args)
+    process = GitProcess(info, command, stdin=stdin)
     if group is not None:
         group.add(process)
     try:
@@ -355,7 +297,7 @@ def _running(
         process.kill()
 
 
-def _nul_tokens(stream: IO[bytes]) -> Iterator[bytes]:
+def nul_tokens(stream: IO[bytes]) -> Iterator[bytes]:
     """Split a ``-z`` stream on NUL bytes as it arrives, one chunk in memory at a time."""
     rest = b""
     while True:
@@ -369,244 +311,8 @@ def _nul_tokens(stream: IO[bytes]) -> Iterator[bytes]:
         yield rest
 
 
-def _revision_args(info: RepoInfo, since: str | None) -> list[str]:
-    if since is not None and not HEX_SHA.match(since):
-        raise MiningError(f"not a commit id: {since!r}")
-    return [info.head] + ([f"^{since}"] if since else [])
-
-
-def _subdir_pathspec(info: RepoInfo) -> list[str]:
-    return [f":(top,literal){info.subdir}"] if info.subdir else []
-
-
 # ---------------------------------------------------------------------------------------------------------
-# The passes
-
-
-HISTORY_FORMAT = "%x01%H%x00%P%x00%ct%x00%aN%x00%aE"
-
-
-def stream_history(info: RepoInfo, since: str | None = None) -> Iterator[CommitRecord]:
-    """Every commit reachable from HEAD (and not from ``since``), newest first, with its file changes.
-
-    Non-merge commits carry their diff against their parent, merges their diff against their first parent,
-    all with rename detection (``-M``) and numstat line counts; binary files have ``added = deleted = None``.
-    Submodule entries are skipped. Within ``--subdir`` all commits that touch it are read
-    (``--full-history``): git's default history simplification could hide a side branch's commits.
-    """
-    args = [
-        "log",
-        "--no-show-signature",
-        "-M",
-        "--raw",
-        "--numstat",
-        "-z",
-        "--no-abbrev",
-        "--root",
-        "--diff-merges=first-parent",
-        "--full-history",
-        "--encoding=UTF-8",
-        f"--format={HISTORY_FORMAT}",
-        *DIFF_SAFETY,
-        *_revision_args(info, since),
-        *_pathspec_args(_subdir_pathspec(info)),
-    ]
-    with _running(info, args) as process:
-        yield from _parse_history(_nul_tokens(process.stdout))
-        process.finish()
-
-
-def _parse_history(tokens: Iterator[bytes]) -> Iterator[CommitRecord]:
-    commit: CommitRecord | None = None
-    raw: list[tuple[str, str, str, str, str | None]] = []  # (old mode, new mode, new blob, status, path...)
-    numstat: list[tuple[int | None, int | None]] = []
-    for token in tokens:
-        if token[:1] == b"\x01":
-            if commit is not None:
-                _attach_changes(commit, raw, numstat)
-                yield commit
-                raw, numstat = [], []
-            parents = next(tokens).split()
-            commit = CommitRecord(
-                sha=token[1:].decode("ascii"),
-                parents=tuple(parent.decode("ascii") for parent in parents),
-                committed_at=int(next(tokens) or 0),
-                author_name=decode_name(next(tokens)),
-                author_email=decode_name(next(tokens)),
-                changes=[],
-            )
-            continue
-        if token[:1] == b"\n":
-            token = token[1:]
-        if not token:
-            continue
-        if token[:1] == b":":
-            # ":100644 100644 <old blob> <new blob> R086" then one path, or two for a rename or copy.
-            old_mode, new_mode, _old_blob, new_blob, status = token[1:].decode("ascii").split(" ")
-            first = decode_path(next(tokens))
-            second = decode_path(next(tokens)) if status[:1] in "RC" else None
-            raw.append((old_mode, new_mode, new_blob, status[:1], first, second))  # type: ignore[arg-type]
-        else:
-            added, deleted, path = token.split(b"\t", 2)
-            if not path:  # a rename: "added\tdeleted\t" NUL old NUL new
-                next(tokens)
-                next(tokens)
-            numstat.append((None, None) if added == b"-" else (int(added), int(deleted)))
-    if commit is not None:
-        _attach_changes(commit, raw, numstat)
-        yield commit
-
-
-def _attach_changes(commit: CommitRecord, raw: list, numstat: list) -> None:
-    # git prints the raw and the numstat lines of one diff queue in the same order.
-    if len(raw) != len(numstat):
-        raise MiningError(f"unexpected git log output at commit {commit.sha[:12]}: raw and numstat differ")
-    for (old_mode, new_mode, new_blob, status, first, second), (added, deleted) in zip(raw, numstat, strict=True):
-        if SUBMODULE_MODE in (old_mode, new_mode):
-            continue
-        if status in "RC":
-            path, old_path = second, (first if status == "R" else None)
-            status = "R" if status == "R" else "A"
-        else:
-            path, old_path = first, None
-        commit.changes.append(
-            FileChange(
-                path=path,
-                old_path=old_path,
-                status=status,
-                added=added,
-                deleted=deleted,
-                blob=None if status == "D" else new_blob,
-            )
-        )
-
-
-def keyword_hits(
-    info: RepoInfo,
-    keyword_regex: str,
-    suffixes: Iterable[str],
-    since: str | None = None,
-    group: ProcessGroup | None = None,
-) -> set[tuple[str, str]]:
-    """The (commit, path) pairs whose diff adds or removes a line matching ``keyword_regex``.
-
-    ``keyword_regex`` is a POSIX extended regex (git's ``-G``, case-sensitive: spell cases out); only files with
-    one of ``suffixes`` are reported, and only commits on HEAD's first-parent chain are read (the flag and
-    debt-comment state is built on that chain). Renames are not detected here, so a renamed file shows as
-    its old path deleted and its new path added: a pair is a hit if either side holds a keyword. Merges are
-    diffed against their first parent, like :func:`stream_history`. ``-G`` skips binary diffs: callers
-    evaluate every change git calls binary.
-    """
-    # Suffixes are filtered here rather than with pathspecs: git matches each of dozens of wildcard
-    # pathspecs against every path of every diff, which costs more than diffing the few other files.
-    wanted = {suffix.lower() for suffix in suffixes}
-    if not wanted:
-        return set()
-    args = [
-        "log",
-        "--no-show-signature",
-        f"-G{keyword_regex}",
-        "--no-renames",
-        "--raw",
-        "-z",
-        "--no-abbrev",
-        "--root",
-        "--diff-merges=first-parent",
-        "--first-parent",
-        "--format=%x01%H",
-        *DIFF_SAFETY,
-        *_revision_args(info, since),
-        *_pathspec_args(_subdir_pathspec(info)),
-    ]
-    hits: set[tuple[str, str]] = set()
-    with _running(info, args, group=group) as process:
-        tokens = _nul_tokens(process.stdout)
-        sha = ""
-        for token in tokens:
-            if token[:1] == b"\x01":
-                sha = token[1:].decode("ascii")
-                continue
-            if token[:1] == b"\n":
-                token = token[1:]
-            if token[:1] == b":":
-                path = decode_path(next(tokens))
-                if suffix_of(path) in wanted:
-                    hits.add((sha, path))
-        process.finish()
-    return hits
-
-
-def count_commits(info: RepoInfo, since: str | None = None) -> int:
-    """How many commits :func:`stream_history` will yield (merges included): the length of a progress bar."""
-    args = ["rev-list", "--count", "--full-history", *_revision_args(info, since)]
-    with _running(info, [*args, *_pathspec_args(_subdir_pathspec(info))]) as process:
-        text = process.stdout.read().strip()
-        process.finish()
-    return int(text or 0)
-
-
-def first_parent_chain(info: RepoInfo) -> list[str]:
-    """The commits on HEAD's first-parent chain, newest first (the chain the line history is built on)."""
-    with _running(info, ["rev-list", "--first-parent", info.head]) as process:
-        chain = [line.strip().decode("ascii") for line in process.stdout if line.strip()]
-        process.finish()
-    return chain
-
-
-def first_parent_chain_since(info: RepoInfo, since: str) -> list[str] | None:
-    """The commits of HEAD's first-parent chain above ``since``, newest first (empty when HEAD is ``since``).
-
-    None when ``since`` is not on that chain, though it may be an ancestor of HEAD (HEAD moved to a branch
-    that merged it as a second parent, say): the chain then differs below ``since`` too.
-    """
-    args = ["rev-list", "--first-parent", "--parents", *_revision_args(info, since)]
-    with _running(info, args) as process:
-        rows = [line.split() for line in process.stdout if line.strip()]
-        process.finish()
-    if not rows:
-        return [] if info.head == since else None
-    # The oldest commit listed sits right above ``since`` exactly when its first parent is ``since``.
-    parents = rows[-1][1:]
-    if not parents or parents[0].decode("ascii") != since:
-        return None
-    return [row[0].decode("ascii") for row in rows]
-
-
-def is_ancestor(info: RepoInfo, older: str) -> bool:
-    """Whether commit ``older`` is an ancestor of HEAD (False also when it no longer exists)."""
-    if not HEX_SHA.match(older):
-        return False
-    with _running(info, ["merge-base", "--is-ancestor", older, info.head]) as process:
-        code = process.finish(ok_codes=(0, 1, 128))
-    return code == 0
-
-
-def binary_by_attributes(info: RepoInfo, paths: Iterable[str]) -> set[str]:
-    """The paths whose ``.gitattributes`` make git diff them as binary (``-diff`` or ``binary``)."""
-    wanted = sorted({path for path in paths if "\\x" not in path})
-    if not wanted:
-        return set()
-    found: set[str] = set()
-    with _running(info, ["check-attr", "-z", "--stdin", "diff"], stdin=True) as process:
-
-        def feed() -> None:
-            try:
-                for path in wanted:
-                    process.stdin.write(path.encode("utf-8") + b"\0")
-                process.stdin.close()
-            except (BrokenPipeError, ValueError):
-                pass
-
-        writer = threading.Thread(target=feed, daemon=True)
-        writer.start()
-        tokens = _nul_tokens(process.stdout)
-        for path in tokens:
-            _attribute, value = next(tokens), next(tokens)
-            if value == b"unset":
-                found.add(decode_path(path))
-        writer.join()
-        process.finish()
-    return found
+# Reading objects
 
 
 class BlobReader:
@@ -614,10 +320,10 @@ class BlobReader:
 
     def __init__(self, info: RepoInfo):
         self.info = info
-        self._process: _GitProcess | None = None
+        self._process: GitProcess | None = None
 
     def __enter__(self) -> BlobReader:
-        self._process = _GitProcess(self.info, ["cat-file", "--batch"], stdin=True)
+        self._process = GitProcess(self.info, ["cat-file", "--batch"], stdin=True)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -1,32 +1,30 @@
 """The HTML trend report: read the store, compute trends (pandas), draw charts (SVG), render one file.
 
-The public face of the package; the parts are :mod:`.trends` (tidy frames, pure), :mod:`.charts`, and the
-modules that collect, build and render a report.
+The public face of the package. Inside: :mod:`.collect` reads the store; :mod:`.trends` and :mod:`.changes`
+compute tidy frames (pure); :mod:`.prepared` computes them once per report; :mod:`.overview`,
+:mod:`.team_page` and :mod:`.git_section` make what the templates show, with :mod:`.formatting` and
+:mod:`.charts`; :mod:`.render` renders and writes; :mod:`.demo` is the sample organisation.
 """
 
-from scorecard.report.build import (
+from scorecard.report.collect import (
     DEFAULT_QUARTERS,
-    EvidenceInput,
+    GitFrames,
     ReportError,
     ReportInput,
-    build_report,
-    check_writable,
-    collect_evidence,
+    collect_git_frames,
     collect_report,
-    make_environment,
-    render_report,
-    write_report,
 )
 from scorecard.report.demo import demo_report
+from scorecard.report.render import build_report, check_writable, make_environment, render_report, write_report
 
 __all__ = [
     "DEFAULT_QUARTERS",
-    "EvidenceInput",
+    "GitFrames",
     "ReportError",
     "ReportInput",
     "build_report",
     "check_writable",
-    "collect_evidence",
+    "collect_git_frames",
     "collect_report",
     "demo_report",
     "make_environment",

@@ -1,12 +1,7 @@
-"""Charts for the HTML report: matplotlib drawn server-side to inline SVG, with no text that a user wrote.
+"""The report's charts: matplotlib drawn to inline SVG that holds only numbers and quarter labels.
 
-Why matplotlib: the most widely used and best maintained Python plotting library; its SVG backend needs no
-browser, no JavaScript and no network, and with ``svg.fonttype = 'none'`` labels stay text (small files that
-the page's own font renders and a reader can select).
-
-Charts carry only numbers and quarter labels: names (areas, files, flags) go in the HTML around them, where
-Jinja escapes them. A report draws hundreds of small charts, so a :class:`ChartMaker` keeps one figure per
-chart size and redraws it (a new matplotlib figure costs ~3x a redraw); make one per report, not per thread.
+Names (areas, files, flags) go in the HTML around a chart, where Jinja escapes them. Draw every chart of a report
+with one :class:`ChartMaker` (it reuses figures and frames), never one maker across threads.
 """
 
 from __future__ import annotations
@@ -27,7 +22,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 
-# Colours that stay apart for the common colour-vision deficiencies (Okabe and Ito), plus greys.
+# Colours that stay apart for the common colour-vision deficiencies, plus greys.
 BLUE = "#0072B2"
 ORANGE = "#E69F00"
 SKY = "#56B4E9"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from scorecard.report.build import ReportInput, collect_report
+from scorecard.report.collect import ReportInput, collect_report
 from scorecard.services.demo import DEMO_QUARTERS, demo_now, populate
 from scorecard.services.demo_repositories import scan_demo_repositories
 from scorecard.store import Store

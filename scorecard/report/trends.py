@@ -1,12 +1,7 @@
-"""Trends over quarters: tidy pandas frames of scores and metrics per team, with deltas and what changed.
+"""Trends over quarters, pure (frames in, frames out): scores with deltas, headlines, git metrics, contradictions.
 
-Pure: rows and frames in, frames out; no database, no plotting, no HTML. ``report.py`` reads the store and
-hands the rows here.
-
-Scores of past quarters are computed with the bank as it is now (only the current version of a bank is on
-disk), exactly as ``scorecard show --quarter Q`` computes them: an answer to a question the bank no longer has,
-or to an option it no longer offers, is left out. So a bank's new version never breaks a trend: areas are
-compared area by area, and :func:`bank_changes` says which questions came and went.
+Past quarters are scored with the bank as it is now, as ``scorecard show --quarter Q`` scores them: answers to
+questions or options the bank no longer has are left out, so a new bank version never breaks a trend.
 """
 
 from __future__ import annotations
@@ -17,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from scorecard.evidence.filekinds import kind_of
-from scorecard.survey.bank import NA, UNKNOWN, Bank
+from scorecard.survey.bank import Bank
 from scorecard.survey.bank_file import load_bank
 from scorecard.survey.contradictions import find_contradictions
 from scorecard.survey.scoring import Improvement, area_scores, overall_score, score_answers
@@ -44,34 +39,6 @@ SURVEY_COLUMNS = ["team", "quarter", "bank_id", "bank_version", "status", "surve
 AREA_SCORE_COLUMNS = [*SURVEY_COLUMNS, "area", "area_title", "score", "scale_max"]
 OVERALL_COLUMNS = [*SURVEY_COLUMNS, "overall", "level", "level_label", "scale_max"]
 METRIC_COLUMNS = ["team", "quarter", "metric", "value"]
-CHANGE_COLUMNS = [
-    "team",
-    "bank_id",
-    "quarter",
-    "previous_quarter",
-    "question_id",
-    "area",
-    "question_text",
-    "from_option",
-    "to_option",
-    "from_label",
-    "to_label",
-    "from_points",
-    "to_points",
-    "points_change",
-    "note",
-]
-UNKNOWN_COLUMNS = ["team", "bank_id", "quarter", "question_id", "area", "question_text", "quarters_unknown", "since"]
-BANK_CHANGE_COLUMNS = [
-    "team",
-    "bank_id",
-    "quarter",
-    "previous_quarter",
-    "from_version",
-    "to_version",
-    "added",
-    "removed",
-]
 CONTRADICTION_COLUMNS = [
     "team",
     "bank_id",
@@ -89,18 +56,9 @@ CONTRADICTION_COLUMNS = [
 HOTSPOT_COLUMNS = ["team", "path", "churn", "coupling", "partner", "hotspot"]
 
 
-def _empty(columns: Sequence[str]) -> pd.DataFrame:
+def empty_frame(columns: Sequence[str]) -> pd.DataFrame:
+    """A frame with ``columns`` and no rows."""
     return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
-
-
-def scale_max(bank: Bank, area_id: str | None = None) -> float:
-    """The best score possible: 100 under ``mean``; under ``min_section_sum`` an area's question count
-    (one point each), and for the overall score the smallest area's."""
-    if bank.aggregation != "min_section_sum":
-        return 100.0
-    if area_id is not None:
-        return float(len(bank.questions_in(area_id)))
-    return float(min(len(bank.questions_in(area.id)) for area in bank.areas))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -135,7 +93,7 @@ def _valid_in_bank(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
     return answers[keys.isin(valid)] if len(answers) else answers
 
 
-def _banks(answers: pd.DataFrame, bank_for: BankResolver) -> dict[str, Bank]:
+def banks_of(answers: pd.DataFrame, bank_for: BankResolver) -> dict[str, Bank]:
     return {bank_id: bank_for(bank_id) for bank_id in answers["bank_id"].unique()}
 
 
@@ -159,7 +117,7 @@ def score_frames(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> S
     The rules live in one place: each survey's answers go through :func:`scoring.area_scores` and
     :func:`scoring.overall_score` (a loop over surveys, not over answers: 160 surveys score in milliseconds).
     """
-    banks = _banks(answers, bank_for)
+    banks = banks_of(answers, bank_for)
     given = counted(answers)
     chosen_by_survey: dict[int, dict[str, str]] = {}
     for bank_id, bank in banks.items():
@@ -176,9 +134,9 @@ def score_frames(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> S
         level = bank.level_for(overall)
         head = tuple(getattr(survey, column) for column in SURVEY_COLUMNS)
         for area in bank.areas:
-            area_rows.append((*head, area.id, area.title, scores[area.id], scale_max(bank, area.id)))
+            area_rows.append((*head, area.id, area.title, scores[area.id], bank.scale_max(area.id)))
         overall_rows.append(
-            (*head, overall, level.id if level else None, level.label if level else None, scale_max(bank))
+            (*head, overall, level.id if level else None, level.label if level else None, bank.scale_max())
         )
     areas = pd.DataFrame(area_rows, columns=AREA_SCORE_COLUMNS)
     overall = pd.DataFrame(overall_rows, columns=OVERALL_COLUMNS)
@@ -202,135 +160,6 @@ def latest_per_team(frame: pd.DataFrame, keys: Sequence[str] = ("team", "bank_id
     """Each ``keys`` group's rows of its newest quarter."""
     newest = frame.groupby(list(keys))["quarter"].transform("max")
     return frame[frame["quarter"] == newest].reset_index(drop=True)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# What changed
-
-
-def _previous_survey_ids(answers: pd.DataFrame) -> pd.DataFrame:
-    """survey_id -> previous_survey_id (same team and bank, the quarter before in the team's history)."""
-    surveys = surveys_frame(answers)
-    surveys["previous_survey_id"] = surveys.groupby(["team", "bank_id"])["survey_id"].shift(1)
-    surveys["previous_quarter"] = surveys.groupby(["team", "bank_id"])["quarter"].shift(1)
-    return surveys.dropna(subset=["previous_survey_id"]).astype({"previous_survey_id": "int64"})
-
-
-def _question_lookup(banks: Mapping[str, Bank]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [(bank_id, q.id, q.area, q.text) for bank_id, bank in banks.items() for q in bank.questions],
-        columns=["bank_id", "question_id", "area", "question_text"],
-    )
-
-
-def _option_lookup(banks: Mapping[str, Bank]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            (bank_id, q.id, o.id, o.label)
-            for bank_id, bank in banks.items()
-            for q in bank.questions
-            for o in q.all_options
-        ],
-        columns=["bank_id", "question_id", "option_id", "label"],
-    )
-
-
-def answer_changes(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> pd.DataFrame:
-    """Answers that differ from the same team's previous survey of the bank, with the current note.
-
-    One row per changed question (a question answered for the first time counts, with ``from_option`` NaN).
-    ``points_change`` is NaN when either side is ``na``. Only questions the bank still has are compared.
-    """
-    pairs = _previous_survey_ids(answers)
-    if pairs.empty:
-        return _empty(CHANGE_COLUMNS)
-    banks = _banks(answers, bank_for)
-    given = counted(answers)[["survey_id", "question_id", "option_id", "points", "note"]]
-    now = pairs[["team", "bank_id", "quarter", "previous_quarter", "survey_id", "previous_survey_id"]].merge(
-        given, on="survey_id"
-    )
-    before = given.rename(
-        columns={"survey_id": "previous_survey_id", "option_id": "from_option", "points": "from_points"}
-    ).drop(columns="note")
-    merged = now.merge(before, on=["previous_survey_id", "question_id"], how="left")
-    merged = merged.rename(columns={"option_id": "to_option", "points": "to_points"})
-    merged = merged[merged["to_option"] != merged["from_option"]]
-    merged = merged.merge(_question_lookup(banks), on=["bank_id", "question_id"])  # drops removed questions
-    options = _option_lookup(banks)
-    for side in ("from", "to"):
-        merged = merged.merge(
-            options.rename(columns={"option_id": f"{side}_option", "label": f"{side}_label"}),
-            on=["bank_id", "question_id", f"{side}_option"],
-            how="left",
-        )
-    na_involved = (merged["from_option"] == NA) | (merged["to_option"] == NA) | merged["from_option"].isna()
-    merged["points_change"] = (merged["to_points"] - merged["from_points"]).where(~na_involved).round(4)
-    ordered = merged.sort_values(["team", "bank_id", "quarter", "points_change", "question_id"], na_position="last")
-    return ordered[CHANGE_COLUMNS].reset_index(drop=True)
-
-
-def unknown_answers(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> pd.DataFrame:
-    """Questions each team's latest survey (per bank) still answers ``unknown``, with how many of the team's
-    surveys in a row (back from the latest, among those that answered the question) said so, and since when."""
-    given = counted(answers)
-    if given.empty:
-        return _empty(UNKNOWN_COLUMNS)
-    banks = _banks(answers, bank_for)
-    keys = ["team", "bank_id", "question_id"]
-    ordered = given.sort_values([*keys, "quarter"]).copy()
-    ordered["is_unknown"] = ordered["option_id"] == UNKNOWN
-    question = ordered.groupby(keys, sort=False).ngroup()  # integer codes: grouping on them is fast
-    # A run of unknowns restarts after every other answer: number the runs, then count within each one.
-    run = (~ordered["is_unknown"]).astype("int64").groupby(question).cumsum()
-    ordered["quarters_unknown"] = ordered["is_unknown"].astype("int64").groupby([question, run]).cumsum()
-    # The run's first quarter, carried down the run (a run's rows are consecutive: the frame is sorted).
-    starts = ordered["quarter"].where(ordered["quarters_unknown"] == 1)
-    ordered["since"] = starts.groupby(question).ffill().where(ordered["is_unknown"])
-    latest = latest_per_team(surveys_frame(answers))[["survey_id"]]
-    current = ordered.merge(latest, on="survey_id")
-    current = current[current["is_unknown"]].merge(_question_lookup(banks), on=["bank_id", "question_id"])
-    current = current.sort_values(["team", "bank_id", "quarters_unknown", "question_id"], ascending=[1, 1, 0, 1])
-    return current[UNKNOWN_COLUMNS].reset_index(drop=True)
-
-
-def bank_changes(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> pd.DataFrame:
-    """Where a team's survey uses another version of its bank than the team's previous survey did.
-
-    ``added`` and ``removed`` (sorted tuples of question ids) compare the two versions' questions: the current
-    version's are the bank's own; an older version's are known only from the answers stored under it (by any
-    team), so a question nobody answered then is not seen.
-    """
-    surveys = surveys_frame(answers)
-    surveys["previous_version"] = surveys.groupby(["team", "bank_id"])["bank_version"].shift(1)
-    surveys["previous_quarter"] = surveys.groupby(["team", "bank_id"])["quarter"].shift(1)
-    changed = surveys[surveys["previous_version"].notna() & (surveys["previous_version"] != surveys["bank_version"])]
-    if changed.empty:
-        return _empty(BANK_CHANGE_COLUMNS)
-    banks = _banks(answers, bank_for)
-    given = counted(answers)
-    seen = given.groupby(["bank_id", "bank_version"])["question_id"].agg(frozenset).to_dict()
-
-    def questions_of(bank_id: str, version: int) -> frozenset[str]:
-        bank = banks[bank_id]
-        if version == bank.version:
-            return frozenset(q.id for q in bank.questions)
-        return seen.get((bank_id, version), frozenset())
-
-    rows = [
-        (
-            change.team,
-            change.bank_id,
-            change.quarter,
-            change.previous_quarter,
-            int(change.previous_version),
-            int(change.bank_version),
-            tuple(sorted(questions_of(change.bank_id, int(change.bank_version)) - old)),
-            tuple(sorted(old - questions_of(change.bank_id, int(change.bank_version)))),
-        )
-        for change in changed.itertuples(index=False)
-        for old in [questions_of(change.bank_id, int(change.previous_version))]
-    ]
-    return pd.DataFrame(rows, columns=BANK_CHANGE_COLUMNS)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -360,7 +189,7 @@ class Headline:
 
 def headlines(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> list[Headline]:
     """One :class:`Headline` per team and bank, from the latest survey (scored by :func:`score_answers`)."""
-    banks = _banks(answers, bank_for)
+    banks = banks_of(answers, bank_for)
     latest = latest_per_team(surveys_frame(answers))
     given = counted(answers)
     found: list[Headline] = []
@@ -425,7 +254,7 @@ def churn_by_kind(rows: pd.DataFrame) -> pd.DataFrame:
     Kinds follow the default rules of :mod:`scorecard.evidence.filekinds`; each distinct path is classified once.
     """
     if rows.empty:
-        return _empty(["team", "quarter", "kind", "churn"])
+        return empty_frame(["team", "quarter", "kind", "churn"])
     paths = rows["path"].drop_duplicates()
     kinds = pd.Series([kind_of(path) for path in paths], index=paths.to_numpy())
     with_kind = rows.assign(kind=rows["path"].map(kinds))
@@ -440,7 +269,7 @@ def hotspots(file_churn: pd.DataFrame, pairs: pd.DataFrame, limit: int = 10) -> 
     coupled partner is named. At most ``limit`` files per team, hottest first.
     """
     if file_churn.empty or pairs.empty:
-        return _empty(HOTSPOT_COLUMNS)
+        return empty_frame(HOTSPOT_COLUMNS)
     both = pd.concat(
         [
             pairs.rename(columns={"file_a": "path", "file_b": "partner"}),
@@ -459,7 +288,7 @@ def contradictions(
     answers: pd.DataFrame, latest_metrics: Mapping[str, Mapping[str, float]], bank_for: BankResolver = load_bank
 ) -> pd.DataFrame:
     """Where each team's latest survey (per bank) and its latest git evidence disagree (as ``scorecard show``)."""
-    banks = _banks(answers, bank_for)
+    banks = banks_of(answers, bank_for)
     given = counted(answers)
     rows: list[tuple[object, ...]] = []
     for survey in latest_per_team(surveys_frame(answers)).itertuples(index=False):
@@ -488,7 +317,7 @@ def contradictions(
                     found.message,
                 )
             )
-    return pd.DataFrame(rows, columns=CONTRADICTION_COLUMNS) if rows else _empty(CONTRADICTION_COLUMNS)
+    return pd.DataFrame(rows, columns=CONTRADICTION_COLUMNS) if rows else empty_frame(CONTRADICTION_COLUMNS)
 
 
 # ---------------------------------------------------------------------------------------------------------

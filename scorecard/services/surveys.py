@@ -6,14 +6,14 @@ Both shells call these functions; neither talks to the store and the scorer on i
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from scorecard.errors import ScorecardError
 from scorecard.quarters import current_quarter, normalize_quarter
-from scorecard.services.team_metrics import latest_metrics
+from scorecard.services.team_metrics import latest_metrics, team_metrics
 from scorecard.store import Store
 from scorecard.survey.answers_file import AnswersError, answers_yaml, read_answers_file, resolve_answers
 from scorecard.survey.bank import DEFAULT_BANK, Bank
@@ -107,14 +107,21 @@ def import_answers_file(
 
 
 def show_team(store: Store, team: str, quarter: str | None = None, bank_name: str | None = None) -> SurveyScore:
-    """``show``: the team's survey of ``quarter`` (default: its latest) scored, beside its latest git evidence."""
-    return score_survey(store, find_team_survey(store, team, quarter, bank_name), latest_metrics(store, team)[0])
+    """``show``: the team's survey of ``quarter`` (default: its latest) scored, beside its git evidence (the
+    latest metrics, and the metrics of every quarter). ``bank_name``: a shipped bank's id or a bank file."""
+    bank = load_bank(bank_name) if bank_name else None
+    survey = find_team_survey(store, team, quarter, bank.id if bank else None)
+    scored = score_survey(store, survey, latest_metrics(store, team)[0], bank=bank)
+    evidence = team_metrics(store, team, per_quarter=True)
+    return replace(scored, metrics_by_quarter=evidence.by_quarter if evidence else {})
 
 
 def export_answers(store: Store, team: str, quarter: str | None = None, bank_name: str | None = None) -> str:
     """``answers export``: the answers file of a survey (bank order; unconfirmed carry-overs left out)."""
-    found = find_team_survey(store, team, quarter, bank_name)
-    return answers_yaml(found.team, found.quarter, load_bank(found.bank_id), store.answers_for(found.id))
+    bank = load_bank(bank_name) if bank_name else None
+    found = find_team_survey(store, team, quarter, bank.id if bank else None)
+    bank = bank if bank is not None and bank.id == found.bank_id else load_bank(found.bank_id)
+    return answers_yaml(found.team, found.quarter, bank, store.answers_for(found.id))
 
 
 @dataclass(frozen=True)
@@ -126,16 +133,18 @@ class SurveyScore:
     card: ScoreCard
     answers: dict[str, StoredAnswer]
     metrics: dict[str, float] = field(default_factory=dict)
+    metrics_by_quarter: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Quarter -> quarter metric -> value, over the team's repositories (``show`` fills it)."""
     contradictions: tuple[Contradiction, ...] = ()
 
 
-def find_team_survey(store: Store, team: str, quarter: str | None = None, bank_name: str | None = None) -> Survey:
-    """The survey of ``quarter`` (default: the team's latest) for ``team``; :class:`SurveyNotFound` if none."""
+def find_team_survey(store: Store, team: str, quarter: str | None = None, bank_id: str | None = None) -> Survey:
+    """The survey of ``quarter`` (default: the team's latest) for ``team``, of one bank if ``bank_id`` is given;
+    :class:`SurveyNotFound` if there is none."""
     if store.get_team(team) is None:
         known = ", ".join(t.name for t in store.list_teams()) or "none yet"
         raise SurveyNotFound(f"unknown team {team!r} (teams: {known})")
     quarter = normalize_quarter(quarter) if quarter else None
-    bank_id = load_bank(bank_name).id if bank_name else None
     survey = store.latest_survey(team, bank_id=bank_id, quarter=quarter)
     if survey is None:
         what = " ".join(x for x in (quarter, bank_id) if x)
@@ -199,6 +208,7 @@ def score_json(result: SurveyScore) -> dict[str, Any]:
             for imp in card.improvements
         ],
         "metrics": result.metrics,
+        "metrics_by_quarter": result.metrics_by_quarter,
         "contradictions": [
             {
                 "question": c.question_id,

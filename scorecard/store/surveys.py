@@ -63,9 +63,6 @@ class SurveyQueries(Database):
             surveys = [s for s in surveys if s.quarter == quarter]
         return surveys[0] if surveys else None
 
-    def all_surveys(self) -> list[Survey]:
-        return self._surveys("1 = 1", [])
-
     def answers_for(self, survey_id: int) -> dict[str, StoredAnswer]:
         rows = self.db.execute(
             "select question_id, option_id, points, note, answered_at, carried_over from answers "
@@ -179,10 +176,6 @@ class SurveyQueries(Database):
         with self._writing():
             if self._upsert_answer(survey_id, answer, now):
                 self.db.execute("update surveys set updated_at = ? where id = ?", [now, survey_id])
-
-    def delete_answer(self, survey_id: int, question_id: str) -> None:
-        with self._writing():
-            self.db.execute("delete from answers where survey_id = ? and question_id = ?", [survey_id, question_id])
 
     def set_survey_status(self, survey_id: int, complete: bool) -> None:
         with self._writing():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -157,9 +158,13 @@ class Bank:
         """Decimals a score is shown with: sums of points (0 to 7) need one, percentages none."""
         return 1 if self.aggregation == "min_section_sum" else 0
 
-    def format_score(self, value: float | None) -> str:
-        """A score as people read it (``-`` for none yet)."""
-        return "-" if value is None else f"{value:.{self.score_decimals}f}"
+    def format_score(self, value: float | None, missing: str = "-") -> str:
+        """A score as people read it, halves rounded up as people expect (62.5 -> 63, where Python's own
+        formatting says 62); ``missing`` for none yet."""
+        if value is None or value != value:
+            return missing
+        step = Decimal(1).scaleb(-self.score_decimals)
+        return str(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
 
     def next_level(self, level: Level | None) -> Level | None:
         if level is None:

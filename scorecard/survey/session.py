@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from scorecard.survey.bank import NA, UNKNOWN, Bank, Question
+from scorecard.survey.bank import Bank, Question
 from scorecard.survey.contradictions import Contradiction, find_contradictions
 from scorecard.survey.records import AnswerInput, StoredAnswer, Survey
 from scorecard.survey.scoring import ScoreCard, counted_answers, score_answers
@@ -159,7 +159,3 @@ class SurveySession:
 
     def contradiction_for(self, question_id: str) -> list[Contradiction]:
         return [c for c in self.contradictions() if c.question_id == question_id]
-
-    @property
-    def counts_real_answers(self) -> int:
-        return sum(1 for a in self.answers.values() if not a.carried_over and a.option_id not in (NA, UNKNOWN))

@@ -1,4 +1,4 @@
-"""mining.py against real repositories: validation, parsing of awkward history, and hardening."""
+"""git.py against real repositories: opening and validating, reading objects, and hardening."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 import git.cmd
 import pytest
 
-from scorecard.evidence import git as mining
+from scorecard.evidence import git as hardened_git
+from scorecard.evidence import history
 from tests.gitrepo import RepoBuilder, run_git
 
 
@@ -25,53 +26,53 @@ def repo(tmp_path: Path) -> RepoBuilder:
 
 
 def test_open_refuses_a_missing_path_and_a_file(tmp_path: Path):
-    with pytest.raises(mining.MiningError, match="does not exist"):
-        mining.open_repository(tmp_path / "nope")
+    with pytest.raises(hardened_git.MiningError, match="does not exist"):
+        hardened_git.open_repository(tmp_path / "nope")
     (tmp_path / "file.txt").write_text("x")
-    with pytest.raises(mining.MiningError, match="is not a directory"):
-        mining.open_repository(tmp_path / "file.txt")
+    with pytest.raises(hardened_git.MiningError, match="is not a directory"):
+        hardened_git.open_repository(tmp_path / "file.txt")
 
 
 def test_open_refuses_a_plain_directory_and_a_subdirectory_of_a_repo(tmp_path: Path, repo: RepoBuilder):
     (tmp_path / "plain").mkdir()
-    with pytest.raises(mining.MiningError, match="is not a git repository") as error:
-        mining.open_repository(tmp_path / "plain")
+    with pytest.raises(hardened_git.MiningError, match="is not a git repository") as error:
+        hardened_git.open_repository(tmp_path / "plain")
     assert "\n" not in str(error.value)
-    with pytest.raises(mining.MiningError, match="is not a git repository"):
-        mining.open_repository(repo.path / "src")
+    with pytest.raises(hardened_git.MiningError, match="is not a git repository"):
+        hardened_git.open_repository(repo.path / "src")
 
 
 def test_open_refuses_a_repository_without_commits(tmp_path: Path):
     RepoBuilder(tmp_path / "empty")
-    with pytest.raises(mining.MiningError, match="has no commits yet"):
-        mining.open_repository(tmp_path / "empty")
+    with pytest.raises(hardened_git.MiningError, match="has no commits yet"):
+        hardened_git.open_repository(tmp_path / "empty")
 
 
 def test_open_checks_the_subdir_at_head(repo: RepoBuilder):
-    assert mining.open_repository(repo.path, "src/").subdir == "src"
-    assert mining.open_repository(repo.path, ".").subdir is None
-    with pytest.raises(mining.MiningError, match="--subdir lib does not exist at HEAD"):
-        mining.open_repository(repo.path, "lib")
-    with pytest.raises(mining.MiningError, match="does not exist at HEAD"):
-        mining.open_repository(repo.path, "README.md")  # a file, not a directory
-    with pytest.raises(mining.MiningError, match="starts with '-'"):
-        mining.open_repository(repo.path, "--output=x")
-    with pytest.raises(mining.MiningError, match="relative path inside"):
-        mining.open_repository(repo.path, "../elsewhere")
+    assert hardened_git.open_repository(repo.path, "src/").subdir == "src"
+    assert hardened_git.open_repository(repo.path, ".").subdir is None
+    with pytest.raises(hardened_git.MiningError, match="--subdir lib does not exist at HEAD"):
+        hardened_git.open_repository(repo.path, "lib")
+    with pytest.raises(hardened_git.MiningError, match="does not exist at HEAD"):
+        hardened_git.open_repository(repo.path, "README.md")  # a file, not a directory
+    with pytest.raises(hardened_git.MiningError, match="starts with '-'"):
+        hardened_git.open_repository(repo.path, "--output=x")
+    with pytest.raises(hardened_git.MiningError, match="relative path inside"):
+        hardened_git.open_repository(repo.path, "../elsewhere")
 
 
 def test_bare_repository_and_detached_head_are_scanned(tmp_path: Path):
     bare = RepoBuilder(tmp_path / "bare.git", bare=True)
     sha = bare.commit({"a.py": "x = 1\n"})
-    info = mining.open_repository(bare.path)
+    info = hardened_git.open_repository(bare.path)
     assert (info.bare, info.head, info.name) == (True, sha, "bare")
-    assert [c.sha for c in mining.stream_history(info)] == [sha]
+    assert [c.sha for c in history.stream_history(info)] == [sha]
 
     work = RepoBuilder(tmp_path / "work")
     first = work.commit({"a.py": "x = 1\n"})
     work.commit({"a.py": "x = 2\n"})
     run_git(work.path, "checkout", "-q", "--detach", first)
-    info = mining.open_repository(work.path)
+    info = hardened_git.open_repository(work.path)
     assert info.detached and info.head == first
 
 
@@ -80,100 +81,24 @@ def test_shallow_clone_is_scanned_with_a_warning(tmp_path: Path, repo: RepoBuild
     latest = repo.commit({"src/app.py": "print('again')\n"}, when="2024-03-10")
     clone = tmp_path / "shallow"
     run_git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone))
-    info = mining.open_repository(clone)
+    info = hardened_git.open_repository(clone)
     assert info.shallow and info.head == latest
     assert "shallow boundary" in info.warnings[0]
-    assert [c.sha for c in mining.stream_history(info)] == [latest]
+    assert [c.sha for c in history.stream_history(info)] == [latest]
 
 
-# -- parsing awkward history ------------------------------------------------------------------------------
-
-
-def test_awkward_paths_and_authors_survive_the_nul_separated_stream(tmp_path: Path):
-    builder = RepoBuilder(tmp_path / "odd")
-    names = ["with space.py", "ünïcödé/файл.py", "tab\there.py", "new\nline.py", "-rf", "--output=x.py"]
-    sha = builder.commit(
-        {**{name: "a\nb\n" for name in names}, b"latin-\xe9.py": "c\n"},
-        author=(b"Jos\xe9 Mart\xednez", "jose@example.com"),
-    )
-    [commit] = list(mining.stream_history(mining.open_repository(builder.path)))
-    assert commit.sha == sha and commit.parents == ()
-    assert commit.author_name == "José Martínez"
-    paths = {change.path: (change.added, change.deleted) for change in commit.changes}
-    assert paths == {**{name: (2, 0) for name in names}, "latin-\\xe9.py": (1, 0)}
-
-
-def test_binary_files_renames_submodules_and_merges(tmp_path: Path):
-    builder = RepoBuilder(tmp_path / "r")
-    base = builder.commit({"a.py": "".join(f"line {i}\n" for i in range(20)), "logo.png": b"\x89PNG\0\1\2"})
-    builder.commit(renames={"a.py": "b.py"}, files={"logo.png": b"\x89PNG\0\3"}, when="2024-02-01")
-    builder.commit(submodules={"vendor/lib": base}, when="2024-02-02")
-    side = builder.commit({"side.py": "s\n"}, branch="feature", parent=base, when="2024-02-03")
-    merge = builder.commit({"side.py": "s\n"}, merge=side, when="2024-02-04")
-    info = mining.open_repository(builder.path)
-    commits = {c.sha: c for c in mining.stream_history(info)}
-    assert len(commits) == 5
-    [rename] = [c for c in commits.values() if any(change.path == "b.py" for change in c.changes)]
-    changes = {c.path: c for c in rename.changes}
-    assert changes["b.py"].old_path == "a.py" and changes["b.py"].status == "R"
-    assert (changes["b.py"].added, changes["b.py"].deleted) == (0, 0)
-    assert changes["logo.png"].added is None and changes["logo.png"].blob
-    assert all(not change.path.startswith("vendor") for c in commits.values() for change in c.changes)
-    # The merge is diffed against its first parent: it brings side.py.
-    assert commits[merge].parents[1] == side
-    assert [(c.path, c.added) for c in commits[merge].changes] == [("side.py", 1)]
-    assert mining.first_parent_chain(info)[0] == merge
-    assert side not in mining.first_parent_chain(info)
-
-
-def test_keyword_hits_see_added_and_removed_keyword_lines_only(tmp_path: Path):
-    builder = RepoBuilder(tmp_path / "r")
-    first = builder.commit({"a.py": "x = 1\n", "b.py": "# todo: later\n", "c.md": "TODO\n"})
-    second = builder.commit({"a.py": "x = 2\n", "b.py": "# todo: later\ny = 1\n"})
-    third = builder.commit({"b.py": "y = 1\n"})
-    info = mining.open_repository(builder.path)
-    hits = mining.keyword_hits(info, "[Tt][Oo][Dd][Oo]|FIXME", {".py"})
-    assert hits == {(first, "b.py"), (third, "b.py")}
-    assert second not in {sha for sha, _ in hits}
-    assert mining.keyword_hits(info, "[Tt][Oo][Dd][Oo]", {".py"}, since=second) == {(third, "b.py")}
+# -- reading objects ---------------------------------------------------------------------------------------
 
 
 def test_blob_reader_and_line_counts(repo: RepoBuilder):
-    info = mining.open_repository(repo.path)
-    with mining.BlobReader(info) as reader:
+    info = hardened_git.open_repository(repo.path)
+    with hardened_git.BlobReader(info) as reader:
         assert reader.read(f"{info.head}:src/app.py") == b"print('hi')\n"
         assert reader.read(f"{info.head}:missing.py") is None
         assert reader.object_type(info.head) == "commit"
         blob = run_git(repo.path, "rev-parse", f"{info.head}:README.md").decode().strip()
         assert reader.text_lines(blob) == 1
-    assert mining.count_lines(b"a\nb") == 2 and mining.count_lines(b"") == 0
-
-
-def test_is_ancestor(repo: RepoBuilder):
-    first = mining.open_repository(repo.path).head
-    repo.commit({"x.py": "1\n"}, when="2024-02-01")
-    info = mining.open_repository(repo.path)
-    assert mining.is_ancestor(info, first)
-    assert not mining.is_ancestor(info, "0" * 40)
-
-
-def test_first_parent_chain_since_a_commit(repo: RepoBuilder):
-    first = repo.heads["main"]
-    second = repo.commit({"x.py": "1\n"}, when="2024-02-01")
-    side = repo.commit({"y.py": "2\n"}, branch="side", parent=second, when="2024-02-02")
-    merge = repo.commit({"z.py": "3\n"}, merge=side, when="2024-02-03")
-    info = mining.open_repository(repo.path)
-    assert mining.first_parent_chain_since(info, first) == [merge, second]
-    assert mining.first_parent_chain_since(info, merge) == []
-    # An ancestor reached through a second parent only is not on the chain.
-    assert mining.first_parent_chain_since(info, side) is None
-    # HEAD moves to a branch that merged the old head as its second parent: the old head left the chain.
-    other = repo.commit({"w.py": "4\n"}, branch="other", parent=first, when="2024-02-04")
-    repo.commit({"w.py": "5\n"}, branch="other", parent=other, merge=merge, when="2024-02-05")
-    run_git(repo.path, "checkout", "-q", "other")
-    moved = mining.open_repository(repo.path)
-    assert mining.is_ancestor(moved, merge) and mining.first_parent_chain_since(moved, merge) is None
-    assert mining.first_parent_chain_since(moved, first) == [moved.head, other]
+    assert hardened_git.count_lines(b"a\nb") == 2 and hardened_git.count_lines(b"") == 0
 
 
 # -- hardening ---------------------------------------------------------------------------------------------

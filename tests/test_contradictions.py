@@ -1,4 +1,4 @@
-"""Evidence rules against answers: contradictions are found exactly when a rule holds and names the answer."""
+"""Where git evidence contradicts an answer: rules checked against a team's metrics."""
 
 from __future__ import annotations
 

@@ -1,0 +1,344 @@
+"""The passes over a repository's history, and the commit records they yield.
+
+A scan runs a constant number of git processes, whatever the length of the history:
+
+- ``git rev-list --first-parent``: the commits on HEAD's first-parent chain (no diffs, fast; a rescan from a
+  checkpoint lists only those above the last scanned head);
+- one ``git log -M --raw --numstat -z --diff-merges=first-parent`` stream (:func:`stream_history`) that
+  feeds churn, line history, coupling and ownership, parsed NUL by NUL as it arrives;
+- one ``git log -G<keywords> --raw -z`` stream (:func:`keyword_hits`): the few file changes whose added or
+  removed lines contain a flag or debt-comment keyword;
+- at most one ``git check-attr`` and one ``git merge-base --is-ancestor`` call.
+
+Every process is started by :mod:`scorecard.evidence.git`, which hardens it; the contents of files are read
+there too (:class:`scorecard.evidence.git.BlobReader`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from scorecard.evidence.filekinds import suffix_of
+from scorecard.evidence.git import (
+    DIFF_SAFETY,
+    HEX_SHA,
+    MiningError,
+    ProcessGroup,
+    RepoInfo,
+    nul_tokens,
+    running,
+)
+
+HISTORY_FORMAT = "%x01%H%x00%P%x00%ct%x00%aN%x00%aE"
+GITLINK_MODE = "160000"  # a submodule: the entry names a commit of another repository
+GITLINK_LINES = 1  # git diffs a gitlink as the one line "Subproject commit <id>"
+
+
+@dataclass(slots=True)
+class FileChange:
+    """One file in one commit's diff (a merge's diff is against its first parent)."""
+
+    path: str  # the new path, or the old one for a deletion
+    old_path: str | None  # set for renames only
+    status: str  # A, M, D, R, T (type change)
+    added: int | None  # None for a binary file
+    deleted: int | None
+    blob: str | None  # the file's blob after the change (a commit id for a submodule); None when deleted
+    blob_lines: int | None = None
+    """Lines of the new version where numstat says binary but git counts text: a submodule that replaced a
+    binary file (the scan counts the lines of other binary changes' blobs, see ``fill_binary_lines``)."""
+
+
+@dataclass(slots=True)
+class CommitRecord:
+    sha: str
+    parents: tuple[str, ...]
+    committed_at: int  # committer time, Unix seconds
+    author_name: str  # mailmap applied
+    author_email: str
+    changes: list[FileChange]
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+
+def decode_path(raw: bytes) -> str:
+    """A path as git prints it with ``-z``; bytes that are not UTF-8 stay visible as ``\\xNN``."""
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def decode_name(raw: bytes) -> str:
+    """An author name or email: UTF-8, else Latin-1 (what legacy commits without an encoding header use)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _revision_args(info: RepoInfo, since: str | None) -> list[str]:
+    if since is not None and not HEX_SHA.match(since):
+        raise MiningError(f"not a commit id: {since!r}")
+    return [info.head] + ([f"^{since}"] if since else [])
+
+
+def _subdir_pathspec(info: RepoInfo) -> list[str]:
+    return [f":(top,literal){info.subdir}"] if info.subdir else []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The main stream: every commit with its numstat
+
+
+def stream_history(info: RepoInfo, since: str | None = None) -> Iterator[CommitRecord]:
+    """Every commit reachable from HEAD (and not from ``since``), newest first, with its file changes.
+
+    Non-merge commits carry their diff against their parent, merges their diff against their first parent,
+    all with rename detection (``-M``) and numstat line counts; binary files have ``added = deleted = None``.
+    Submodules are changes like any other, counted as git counts them (one line, ``Subproject commit``).
+    Within ``--subdir`` all commits that touch it are read (``--full-history``): git's default history
+    simplification could hide a side branch's commits.
+    """
+    args = [
+        "log",
+        "--no-show-signature",
+        "-M",
+        "--raw",
+        "--numstat",
+        "-z",
+        "--no-abbrev",
+        "--root",
+        "--diff-merges=first-parent",
+        "--full-history",
+        "--encoding=UTF-8",
+        f"--format={HISTORY_FORMAT}",
+        *DIFF_SAFETY,
+        *_revision_args(info, since),
+    ]
+    with running(info, args, _subdir_pathspec(info)) as process:
+        yield from _parse_history(nul_tokens(process.stdout))
+        process.finish()
+
+
+# (old mode, new mode, new blob, status letter, first path, second path of a rename or copy)
+RawEntry = tuple[str, str, str, str, str, str | None]
+Numstat = tuple[int | None, int | None]
+
+
+def _parse_history(tokens: Iterator[bytes]) -> Iterator[CommitRecord]:
+    commit: CommitRecord | None = None
+    raw: list[RawEntry] = []
+    numstat: list[Numstat] = []
+    for token in tokens:
+        if token[:1] == b"\x01":
+            if commit is not None:
+                _attach_changes(commit, raw, numstat)
+                yield commit
+                raw, numstat = [], []
+            commit = _read_commit_header(token, tokens)
+            continue
+        if token[:1] == b"\n":
+            token = token[1:]
+        if not token:
+            continue
+        if token[:1] == b":":
+            raw.append(_read_raw_entry(token, tokens))
+        else:
+            numstat.append(_read_numstat_entry(token, tokens))
+    if commit is not None:
+        _attach_changes(commit, raw, numstat)
+        yield commit
+
+
+def _read_commit_header(token: bytes, tokens: Iterator[bytes]) -> CommitRecord:
+    parents = next(tokens).split()
+    return CommitRecord(
+        sha=token[1:].decode("ascii"),
+        parents=tuple(parent.decode("ascii") for parent in parents),
+        committed_at=int(next(tokens) or 0),
+        author_name=decode_name(next(tokens)),
+        author_email=decode_name(next(tokens)),
+        changes=[],
+    )
+
+
+def _read_raw_entry(token: bytes, tokens: Iterator[bytes]) -> RawEntry:
+    # ":100644 100644 <old blob> <new blob> R086" then one path, or two for a rename or copy.
+    old_mode, new_mode, _old_blob, new_blob, status = token[1:].decode("ascii").split(" ")
+    first = decode_path(next(tokens))
+    second = decode_path(next(tokens)) if status[:1] in "RC" else None
+    return old_mode, new_mode, new_blob, status[:1], first, second
+
+
+def _read_numstat_entry(token: bytes, tokens: Iterator[bytes]) -> Numstat:
+    added, deleted, path = token.split(b"\t", 2)
+    if not path:  # a rename: "added\tdeleted\t" NUL old NUL new
+        next(tokens)
+        next(tokens)
+    return (None, None) if added == b"-" else (int(added), int(deleted))
+
+
+def _attach_changes(commit: CommitRecord, raw: list[RawEntry], numstat: list[Numstat]) -> None:
+    # git prints the raw and the numstat lines of one diff queue in the same order.
+    if len(raw) != len(numstat):
+        raise MiningError(f"unexpected git log output at commit {commit.sha[:12]}: raw and numstat differ")
+    for (_old_mode, new_mode, new_blob, status, first, second), (added, deleted) in zip(raw, numstat, strict=True):
+        if status in "RC":
+            path, old_path = second or first, (first if status == "R" else None)
+            status = "R" if status == "R" else "A"
+        else:
+            path, old_path = first, None
+        # numstat calls a submodule replacing a binary file binary, yet a diff from nothing counts one line.
+        gitlink_lines = GITLINK_LINES if new_mode == GITLINK_MODE and added is None else None
+        commit.changes.append(
+            FileChange(
+                path=path,
+                old_path=old_path,
+                status=status,
+                added=added,
+                deleted=deleted,
+                blob=None if status == "D" else new_blob,
+                blob_lines=gitlink_lines,
+            )
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The -G pass: where flag and debt-comment keywords were added or removed
+
+
+def keyword_hits(
+    info: RepoInfo,
+    keyword_regex: str,
+    suffixes: Iterable[str],
+    since: str | None = None,
+    group: ProcessGroup | None = None,
+) -> set[tuple[str, str]]:
+    """The (commit, path) pairs whose diff adds or removes a line matching ``keyword_regex``.
+
+    ``keyword_regex`` is a POSIX extended regex (git's ``-G``, case-sensitive: spell cases out); only files with
+    one of ``suffixes`` are reported, and only commits on HEAD's first-parent chain are read (the flag and
+    debt-comment state is built on that chain). Renames are not detected here, so a renamed file shows as
+    its old path deleted and its new path added: a pair is a hit if either side holds a keyword. Merges are
+    diffed against their first parent, like :func:`stream_history`. ``-G`` skips binary diffs: callers
+    evaluate every change git calls binary.
+    """
+    # Suffixes are filtered here rather than with pathspecs: git matches each of dozens of wildcard
+    # pathspecs against every path of every diff, which costs more than diffing the few other files.
+    wanted = {suffix.lower() for suffix in suffixes}
+    if not wanted:
+        return set()
+    args = [
+        "log",
+        "--no-show-signature",
+        f"-G{keyword_regex}",
+        "--no-renames",
+        "--raw",
+        "-z",
+        "--no-abbrev",
+        "--root",
+        "--diff-merges=first-parent",
+        "--first-parent",
+        "--format=%x01%H",
+        *DIFF_SAFETY,
+        *_revision_args(info, since),
+    ]
+    with running(info, args, _subdir_pathspec(info), group=group) as process:
+        hits = _parse_keyword_hits(nul_tokens(process.stdout), wanted)
+        process.finish()
+    return hits
+
+
+def _parse_keyword_hits(tokens: Iterator[bytes], wanted: set[str]) -> set[tuple[str, str]]:
+    hits: set[tuple[str, str]] = set()
+    sha = ""
+    for token in tokens:
+        if token[:1] == b"\x01":
+            sha = token[1:].decode("ascii")
+            continue
+        if token[:1] == b"\n":
+            token = token[1:]
+        if token[:1] == b":":
+            path = decode_path(next(tokens))
+            if suffix_of(path) in wanted:
+                hits.add((sha, path))
+    return hits
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Counting, the first-parent chain, ancestry and attributes
+
+
+def count_commits(info: RepoInfo, since: str | None = None) -> int:
+    """How many commits :func:`stream_history` will yield (merges included): the length of a progress bar."""
+    args = ["rev-list", "--count", "--full-history", *_revision_args(info, since)]
+    with running(info, args, _subdir_pathspec(info)) as process:
+        text = process.stdout.read().strip()
+        process.finish()
+    return int(text or 0)
+
+
+def first_parent_chain(info: RepoInfo) -> list[str]:
+    """The commits on HEAD's first-parent chain, newest first (the chain the line history is built on)."""
+    with running(info, ["rev-list", "--first-parent", info.head]) as process:
+        chain = [line.strip().decode("ascii") for line in process.stdout if line.strip()]
+        process.finish()
+    return chain
+
+
+def first_parent_chain_since(info: RepoInfo, since: str) -> list[str] | None:
+    """The commits of HEAD's first-parent chain above ``since``, newest first (empty when HEAD is ``since``).
+
+    None when ``since`` is not on that chain, though it may be an ancestor of HEAD (HEAD moved to a branch
+    that merged it as a second parent, say): the chain then differs below ``since`` too.
+    """
+    args = ["rev-list", "--first-parent", "--parents", *_revision_args(info, since)]
+    with running(info, args) as process:
+        rows = [line.split() for line in process.stdout if line.strip()]
+        process.finish()
+    if not rows:
+        return [] if info.head == since else None
+    # The oldest commit listed sits right above ``since`` exactly when its first parent is ``since``.
+    parents = rows[-1][1:]
+    if not parents or parents[0].decode("ascii") != since:
+        return None
+    return [row[0].decode("ascii") for row in rows]
+
+
+def is_ancestor(info: RepoInfo, older: str) -> bool:
+    """Whether commit ``older`` is an ancestor of HEAD (False also when it no longer exists)."""
+    if not HEX_SHA.match(older):
+        return False
+    with running(info, ["merge-base", "--is-ancestor", older, info.head]) as process:
+        code = process.finish(ok_codes=(0, 1, 128))
+    return code == 0
+
+
+def binary_by_attributes(info: RepoInfo, paths: Iterable[str]) -> set[str]:
+    """The paths whose ``.gitattributes`` make git diff them as binary (``-diff`` or ``binary``)."""
+    wanted = sorted({path for path in paths if "\\x" not in path})
+    if not wanted:
+        return set()
+    found: set[str] = set()
+    with running(info, ["check-attr", "-z", "--stdin", "diff"], stdin=True) as process:
+
+        def feed() -> None:
+            try:
+                for path in wanted:
+                    process.stdin.write(path.encode("utf-8") + b"\0")
+                process.stdin.close()
+            except (BrokenPipeError, ValueError):
+                pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        tokens = nul_tokens(process.stdout)
+        for path in tokens:
+            _attribute, value = next(tokens), next(tokens)
+            if value == b"unset":
+                found.add(decode_path(path))
+        writer.join()
+        process.finish()
+    return found

@@ -1,0 +1,114 @@
+"""What a report reads from the store: the survey answers of a window of quarters, and each team's git frames."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from scorecard.errors import ScorecardError
+from scorecard.quarters import quarter_window
+from scorecard.report import trends
+from scorecard.services.team_metrics import team_metrics
+from scorecard.store import Store
+
+DEFAULT_QUARTERS = 8
+
+
+class ReportError(ScorecardError):
+    """A report that cannot be made: an unknown team, no surveys, an output that cannot be written."""
+
+
+@dataclass
+class GitFrames:
+    """What the teams' git scans measured, as tidy frames (empty frames when no team has been scanned)."""
+
+    metrics: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=trends.METRIC_COLUMNS))
+    """Per-quarter snapshots: team, quarter, metric, value."""
+    latest: dict[str, dict[str, float]] = field(default_factory=dict)
+    """team -> metric -> value of its latest scans (what contradictions are checked against)."""
+    scanned_at: dict[str, str] = field(default_factory=dict)
+    flags: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["team", "pattern", "name", "path", "age_days", "stale"])
+    )
+    """Flags alive at each team's latest scans."""
+    churn: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["team", "quarter", "path", "churn"]))
+    pairs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["team", "file_a", "file_b", "degree"]))
+    """Coupled file pairs of each team's latest scans."""
+
+
+@dataclass
+class ReportInput:
+    """Everything a report shows, read from the store (or made by hand in tests and benchmarks)."""
+
+    teams: list[str]
+    answers: pd.DataFrame
+    """Every answer of the teams' surveys in the window (columns of :data:`trends.ANSWER_COLUMNS`)."""
+    quarters: list[str]
+    scope: str = "org"  # "org": overview and a page per team; "team": one team's page
+    git: GitFrames = field(default_factory=GitFrames)
+    generated_at: str = ""
+    title: str = "Technical debt review"
+
+
+def collect_report(
+    store: Store, team: str | None = None, quarters: int = DEFAULT_QUARTERS, title: str | None = None
+) -> ReportInput:
+    """Read one team's history (``team``) or every team's, over the last ``quarters`` quarters that have a
+    survey. Raises :class:`ReportError` for an unknown team or when there is no survey at all."""
+    known = [t.name for t in store.list_teams()]
+    if team is not None and team not in known:
+        raise ReportError(f"unknown team {team!r} (teams: {', '.join(known) or 'none yet'})")
+    teams = [team] if team is not None else known
+    answers = trends.answers_frame(store.survey_answer_rows(teams))
+    if answers.empty:
+        if team is not None:
+            raise ReportError(f"team {team!r} has no survey yet: import one with `scorecard survey --answers FILE`")
+        raise ReportError("no surveys yet: import one with `scorecard survey --answers FILE`")
+    window = quarter_window(str(answers["quarter"].max()), quarters)
+    answers = answers[answers["quarter"] >= window[0]].reset_index(drop=True)
+    # A window that starts before the first survey would open every chart on empty quarters.
+    window = [quarter for quarter in window if quarter >= answers["quarter"].min()]
+    return ReportInput(
+        teams=teams,
+        answers=answers,
+        quarters=window,
+        scope="team" if team is not None else "org",
+        git=collect_git_frames(store, teams, window[0]),
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        title=title or (f"Technical debt: {team}" if team is not None else "Technical debt review"),
+    )
+
+
+def collect_git_frames(store: Store, teams: Sequence[str], first_quarter: str) -> GitFrames:
+    """The git frames of ``teams`` from the store's scan tables (nothing for teams never scanned); churn from
+    ``first_quarter`` on."""
+    snapshots: dict[str, dict[str, dict[str, float]]] = {}
+    flags: list[tuple[Any, ...]] = []
+    churn: list[tuple[Any, ...]] = []
+    pairs: list[tuple[Any, ...]] = []
+    found = GitFrames()
+    for team in teams:
+        measured = team_metrics(store, team, per_quarter=True)
+        if measured is None:
+            continue
+        found.latest[team] = measured.latest
+        found.scanned_at[team] = measured.scanned_at
+        snapshots[team] = measured.by_quarter
+        flags.extend((team, *row) for row in store.alive_flags(team))
+        churn.extend((team, *row) for row in store.churn_by_quarter_and_path(team, first_quarter))
+        for summary in store.latest_scan_summary(team):
+            for pair in summary.get("coupling", {}).get("top_pairs", []):
+                pairs.append((team, pair["files"][0], pair["files"][1], float(pair["degree"])))
+    if snapshots:
+        found.metrics = trends.metrics_frame(snapshots)
+    if flags:
+        found.flags = pd.DataFrame(flags, columns=found.flags.columns)
+    if churn:
+        found.churn = pd.DataFrame(churn, columns=found.churn.columns)
+    if pairs:
+        found.pairs = pd.DataFrame(pairs, columns=found.pairs.columns)
+    return found

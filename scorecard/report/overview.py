@@ -1,0 +1,211 @@
+"""The org overview of one bank: key figures, the heat map of teams by area, the biggest movers, the org trend."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from scorecard.report.charts import SERIES_COLOURS, ChartMaker
+from scorecard.report.figure import Figure
+from scorecard.report.formatting import NO_VALUE, format_delta, heat_colours, level_colours, score_text
+from scorecard.report.prepared import PreparedFrames, none_if_nan
+from scorecard.survey.bank import Bank
+
+MOVERS_SHOWN = 5
+MOVE_AT_LEAST = 0.5
+"""The smallest change of an area score that counts as a move."""
+HEAT_KEY_FRACTIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    area: str
+    """An area id, or ``overall``."""
+    score: float | None
+    text: str
+    delta_text: str
+    delta_class: str
+    background: str
+    foreground: str
+    title: str
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    team: str
+    anchor: str
+    overall: HeatCell
+    level: str
+    level_colours: tuple[str, str]
+    cells: tuple[HeatCell, ...]
+
+
+@dataclass(frozen=True)
+class Mover:
+    """An area whose score moved since the team's previous survey."""
+
+    team: str
+    anchor: str
+    area: str
+    score: str
+    delta_text: str
+    delta_class: str
+
+
+@dataclass(frozen=True)
+class Overview:
+    bank: Bank
+    quarter: str
+    areas: list[tuple[str, str]]
+    rows: list[HeatRow]
+    """Weakest team first (by its lowest area)."""
+    missing: list[tuple[str, str, str | None]]
+    """(team, anchor, last quarter surveyed or None) of the teams with no survey this quarter."""
+    trend: Figure | None
+    median_text: str
+    median_delta: str
+    median_delta_class: str
+    surveyed: int
+    contradictions: int
+    unknowns: int
+    scale: list[tuple[str, str, str]]
+    """The heat map's key: (background, text colour, label) from worst to best."""
+    risers: list[Mover]
+    fallers: list[Mover]
+
+
+def overview(frames: PreparedFrames, bank_id: str, charts: ChartMaker) -> Overview:
+    """The overview of ``bank_id`` at the report's last quarter."""
+    bank = frames.banks[bank_id]
+    quarter = frames.quarters[-1]
+    overall = frames.overall[frames.overall["bank_id"] == bank_id]
+    area_now = frames.areas[(frames.areas["bank_id"] == bank_id) & (frames.areas["quarter"] == quarter)]
+    now = overall[overall["quarter"] == quarter]
+    surveyed = set(now["team"])
+    median_now, median_change = _median_and_change(overall, frames.quarters)
+    delta_text, delta_class = format_delta(median_change, bank.score_decimals)
+    last_surveyed = frames.surveys[frames.surveys["bank_id"] == bank_id].groupby("team")["quarter"].max().to_dict()
+    return Overview(
+        bank=bank,
+        quarter=quarter,
+        areas=[(area.id, area.title) for area in bank.areas],
+        rows=sorted(heat_rows(frames, bank, now, area_now), key=lambda row: _weakest_area(row, bank)),
+        missing=[
+            (team, frames.anchors[team], last_surveyed.get(team)) for team in frames.teams if team not in surveyed
+        ],
+        trend=org_trend(bank, overall, frames.quarters, charts),
+        median_text=score_text(median_now, bank),
+        median_delta=delta_text,
+        median_delta_class=delta_class,
+        surveyed=len(surveyed),
+        contradictions=int((frames.contradictions["bank_id"] == bank_id).sum()),
+        unknowns=int((frames.unknowns["bank_id"] == bank_id).sum()),
+        scale=heat_key(bank),
+        risers=movers(frames, bank, area_now, rising=True),
+        fallers=movers(frames, bank, area_now, rising=False),
+    )
+
+
+def heat_rows(frames: PreparedFrames, bank: Bank, now: pd.DataFrame, area_now: pd.DataFrame) -> list[HeatRow]:
+    """A row per team surveyed this quarter: its overall score and level, then a cell per area."""
+    by_team_area = {(row.team, row.area): row for row in area_now.itertuples(index=False)}
+    rows = []
+    for line in now.itertuples(index=False):
+        cells = tuple(
+            heat_cell(
+                area.id,
+                by_team_area[(line.team, area.id)].score,
+                by_team_area[(line.team, area.id)].delta,
+                bank.scale_max(area.id),
+                bank,
+                f"{line.team} · {area.title}",
+            )
+            for area in bank.areas
+        )
+        level = bank.level_for(none_if_nan(line.overall))
+        rows.append(
+            HeatRow(
+                team=str(line.team),
+                anchor=frames.anchors[str(line.team)],
+                overall=heat_cell(
+                    "overall", line.overall, line.delta, bank.scale_max(), bank, f"{line.team} · overall"
+                ),
+                level=level.label if level else NO_VALUE,
+                level_colours=level_colours(bank, level),
+                cells=cells,
+            )
+        )
+    return rows
+
+
+def heat_cell(area: str, score: Any, delta: Any, scale: float, bank: Bank, title: str) -> HeatCell:
+    """A cell of ``area`` (or ``overall``) coloured on a scale from 0 to ``scale``; ``score`` and ``delta`` may be
+    NaN."""
+    score, delta = none_if_nan(score), none_if_nan(delta)
+    delta_text, delta_class = format_delta(delta, bank.score_decimals)
+    background, foreground = heat_colours(score, scale)
+    return HeatCell(area, score, score_text(score, bank), delta_text, delta_class, background, foreground, title)
+
+
+def heat_key(bank: Bank) -> list[tuple[str, str, str]]:
+    top = bank.scale_max()
+    return [(*heat_colours(fraction * top, top), score_text(fraction * top, bank)) for fraction in HEAT_KEY_FRACTIONS]
+
+
+def org_trend(bank: Bank, overall: pd.DataFrame, quarters: Sequence[str], charts: ChartMaker) -> Figure | None:
+    """The median team's overall score by quarter over the band from the lowest to the highest team."""
+    per_quarter = overall.groupby("quarter")["overall"]
+    median, low, high = per_quarter.median(), per_quarter.min(), per_quarter.max()
+    if not len(median.dropna()):
+        return None
+    return Figure(
+        chart=charts.band_trend(
+            quarters,
+            [none_if_nan(median.get(q)) for q in quarters],
+            [none_if_nan(low.get(q)) for q in quarters],
+            [none_if_nan(high.get(q)) for q in quarters],
+            bank.scale_max(),
+            label=f"Overall {bank.title} score of the org by quarter: median and range of teams",
+        ),
+        title="Overall score across the org",
+        kind="org-trend",
+        legend=((SERIES_COLOURS[0], "median team"), ("#56B4E966", "lowest to highest team")),
+    )
+
+
+def movers(frames: PreparedFrames, bank: Bank, area_now: pd.DataFrame, rising: bool) -> list[Mover]:
+    """The areas whose score rose (or fell) most since the team's previous survey, biggest move first."""
+    moved = area_now[area_now["delta"].abs() >= MOVE_AT_LEAST]
+    moved = moved.sort_values(["delta", "team"], ascending=[False, True])
+    moved = moved[moved["delta"] > 0] if rising else moved[moved["delta"] < 0].iloc[::-1]
+    titles = {area.id: area.title for area in bank.areas}
+    found = []
+    for row in moved.head(MOVERS_SHOWN).itertuples(index=False):
+        delta_text, delta_class = format_delta(row.delta, bank.score_decimals)
+        team = str(row.team)
+        area = str(row.area)
+        found.append(
+            Mover(
+                team, frames.anchors[team], titles.get(area, area), score_text(row.score, bank), delta_text, delta_class
+            )
+        )
+    return found
+
+
+def _median_and_change(overall: pd.DataFrame, quarters: Sequence[str]) -> tuple[float | None, float | None]:
+    """The org's median overall score in the last quarter, and its change since the last quarter that had one."""
+    median = overall.groupby("quarter")["overall"].median()
+    now = none_if_nan(median.get(quarters[-1]))
+    earlier = [q for q in quarters[:-1] if not math.isnan(median.get(q, math.nan))]
+    before = none_if_nan(median.get(earlier[-1])) if earlier else None
+    return now, (None if now is None or before is None else now - before)
+
+
+def _weakest_area(row: HeatRow, bank: Bank) -> tuple[float, str]:
+    """Sort key: the team's lowest area score as a share of the area's scale, then its name."""
+    shares = [cell.score / bank.scale_max(cell.area) for cell in row.cells if cell.score is not None]
+    return (min(shares) if shares else math.inf, row.team)

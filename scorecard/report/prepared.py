@@ -1,0 +1,170 @@
+"""The frames a report is built from, computed once per report and split by team (and bank).
+
+A report of 20 teams and 8 areas would otherwise filter the same frames hundreds of times; every part of the page
+(:mod:`.overview`, :mod:`.team_page`, :mod:`.git_section`) reads a :class:`PreparedFrames` instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from scorecard.report import changes, trends
+from scorecard.report.collect import GitFrames, ReportInput
+from scorecard.survey.bank import DEFAULT_BANK, Bank
+
+HOTSPOTS_SHOWN = 6
+
+
+@dataclass(frozen=True)
+class TeamSurveyFrames:
+    """One team's frames of one bank: scores with their deltas, and what changed."""
+
+    bank: Bank
+    headline: trends.Headline
+    areas: pd.DataFrame
+    overall: pd.DataFrame
+    changes: pd.DataFrame
+    unknowns: pd.DataFrame
+    bank_changes: pd.DataFrame
+    contradictions: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class TeamGitFrames:
+    """One team's git frames (empty for a team never scanned, whose ``scanned_at`` is None)."""
+
+    scanned_at: str | None
+    latest: Mapping[str, float]
+    metrics: pd.DataFrame
+    """Snapshots of the report's quarters: team, quarter, metric, value."""
+    churn: pd.DataFrame
+    """Lines changed per quarter and file kind."""
+    flags: pd.DataFrame
+    hotspots: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class PreparedFrames:
+    """What every part of one report reads: the org-wide frames, and each team's share of them."""
+
+    teams: tuple[str, ...]
+    quarters: tuple[str, ...]
+    scope: str
+    anchors: Mapping[str, str]
+    """team -> the id of its page in the HTML."""
+    banks: Mapping[str, Bank]
+    bank_order: tuple[str, ...]
+    """The default bank first, then the others by id."""
+    areas: pd.DataFrame
+    """Area scores of every survey, with deltas."""
+    overall: pd.DataFrame
+    """Overall scores of every survey, with deltas."""
+    surveys: pd.DataFrame
+    unknowns: pd.DataFrame
+    contradictions: pd.DataFrame
+    area_medians: Mapping[tuple[str, str, str], float]
+    """(bank, area, quarter) -> the org's median score: the reference line behind every team's area chart."""
+    survey_frames: Mapping[tuple[str, str], TeamSurveyFrames]
+    """(team, bank) -> the team's frames of the bank, for every team and bank with a survey."""
+    git_frames: Mapping[str, TeamGitFrames]
+
+    def surveys_of(self, team: str) -> list[TeamSurveyFrames]:
+        """The team's frames of each bank it answered, in bank order."""
+        return [
+            self.survey_frames[team, bank_id] for bank_id in self.bank_order if (team, bank_id) in self.survey_frames
+        ]
+
+
+def none_if_nan(value: Any) -> Any:
+    """A frame's missing number (NaN) as None; anything else as it is."""
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def split_by(frame: pd.DataFrame, keys: Sequence[str]) -> dict[tuple[Any, ...], pd.DataFrame]:
+    """``frame``'s rows grouped by ``keys`` (tuple keys, even for one column)."""
+    if frame.empty:
+        return {}
+    return {key if isinstance(key, tuple) else (key,): part for key, part in frame.groupby(list(keys), sort=False)}
+
+
+def _part_of(parts: Mapping[tuple[Any, ...], pd.DataFrame], key: tuple[Any, ...], whole: pd.DataFrame) -> pd.DataFrame:
+    """One group of :func:`split_by`, or ``whole`` without its rows when the group has none."""
+    found = parts.get(key)
+    return found if found is not None else whole.iloc[0:0]
+
+
+def prepare_frames(data: ReportInput, bank_for: trends.BankResolver) -> PreparedFrames:
+    """Score every survey, find what changed, and split it all by team, once."""
+    answers = data.answers
+    banks = {bank_id: bank_for(bank_id) for bank_id in answers["bank_id"].unique()}
+    scores = trends.score_frames(answers, bank_for)
+    areas = trends.with_deltas(scores.areas, ["team", "bank_id", "area"], "score")
+    overall = trends.with_deltas(scores.overall, ["team", "bank_id"], "overall")
+    unknowns = changes.unknown_answers(answers, bank_for)
+    contradictions = trends.contradictions(answers, data.git.latest, bank_for)
+    by_team_and_bank = {
+        "areas": areas,
+        "overall": overall,
+        "changes": changes.answer_changes(answers, bank_for),
+        "unknowns": unknowns,
+        "bank_changes": changes.bank_changes(answers, bank_for),
+        "contradictions": contradictions,
+    }
+    return PreparedFrames(
+        teams=tuple(data.teams),
+        quarters=tuple(data.quarters),
+        scope=data.scope,
+        anchors={team: f"team-{index}" for index, team in enumerate(data.teams, start=1)},
+        banks=banks,
+        bank_order=tuple(sorted(banks, key=lambda bank_id: (bank_id != DEFAULT_BANK, bank_id))),
+        areas=areas,
+        overall=overall,
+        surveys=trends.surveys_frame(answers),
+        unknowns=unknowns,
+        contradictions=contradictions,
+        area_medians=areas.groupby(["bank_id", "area", "quarter"])["score"].median().to_dict(),
+        survey_frames=_survey_frames(trends.headlines(answers, bank_for), banks, by_team_and_bank),
+        git_frames=_git_frames(data.git, data.teams, data.quarters),
+    )
+
+
+def _survey_frames(
+    headlines: Sequence[trends.Headline], banks: Mapping[str, Bank], frames: Mapping[str, pd.DataFrame]
+) -> dict[tuple[str, str], TeamSurveyFrames]:
+    """Each frame of ``frames`` split by team and bank, for every team and bank with a headline."""
+    parts = {name: split_by(frame, ["team", "bank_id"]) for name, frame in frames.items()}
+    found = {}
+    for headline in headlines:
+        key = (headline.team, headline.bank_id)
+        found[key] = TeamSurveyFrames(
+            bank=banks[headline.bank_id],
+            headline=headline,
+            **{name: _part_of(parts[name], key, frame) for name, frame in frames.items()},
+        )
+    return found
+
+
+def _git_frames(git: GitFrames, teams: Sequence[str], quarters: Sequence[str]) -> dict[str, TeamGitFrames]:
+    """``git`` split by team, with churn by file kind and each team's hotspots."""
+    metrics = git.metrics[git.metrics["quarter"].isin(quarters)]
+    churn = trends.churn_by_kind(git.churn)
+    file_churn = git.churn.groupby(["team", "path"], as_index=False)["churn"].sum()
+    hotspots = trends.hotspots(file_churn, git.pairs, HOTSPOTS_SHOWN)
+    metrics_by, churn_by = split_by(metrics, ["team"]), split_by(churn, ["team"])
+    flags_by, hotspots_by = split_by(git.flags, ["team"]), split_by(hotspots, ["team"])
+    return {
+        team: TeamGitFrames(
+            scanned_at=git.scanned_at.get(team),
+            latest=git.latest.get(team, {}),
+            metrics=_part_of(metrics_by, (team,), metrics),
+            churn=_part_of(churn_by, (team,), churn),
+            flags=_part_of(flags_by, (team,), git.flags),
+            hotspots=_part_of(hotspots_by, (team,), hotspots),
+        )
+        for team in teams
+    }

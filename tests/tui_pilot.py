@@ -1,0 +1,58 @@
+"""Helpers for Pilot tests of the TUI: the still clock, a writer lock held from outside, waiting for workers."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import suppress
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
+from scorecard.tui.dialogs import RetryPrompt
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def hold_write_lock(path: Path) -> sqlite3.Connection:
+    """Another process's connection holding the write lock of ``path`` (``rollback`` and ``close`` it)."""
+    blocker = sqlite3.connect(path)
+    blocker.execute("begin immediate")
+    return blocker
+
+
+async def save_through_a_lock(pilot: Pilot[None], path: Path, key: str) -> None:
+    """Press ``key`` while another process holds the write lock: a retry dialog; release it, retry (r)."""
+    blocker = hold_write_lock(path)
+    await pilot.press(key)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, RetryPrompt)
+    blocker.rollback()
+    blocker.close()
+    await pilot.press("r")
+    await pilot.pause()
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for the thread workers (the home screen's team list, a report) and the messages they post.
+
+    A read replaced by a newer one (``exclusive``) ends cancelled: that is no failure.
+    """
+    while True:
+        await pilot.pause()
+        running = [worker for worker in pilot.app.workers if not worker.is_finished]
+        if not running:
+            return
+        for worker in running:
+            with suppress(WorkerCancelled):
+                await worker.wait()
+
+
+def toasts(pilot: Pilot[None]) -> list[str]:
+    """The text of every notification on screen, as the person reads it (run the app with notifications=True)."""
+    return [str(toast.render()) for toast in pilot.app.screen.query("Toast")]
