@@ -317,6 +317,7 @@ def test_show_includes_the_latest_scan_and_its_contradictions(tmp_path, seeded_d
     assert contradiction["option"] == "automated-checks" and contradiction["rule"] == "coupling.strong_pairs >= 10"
 
 
+@pytest.mark.slow
 def test_scan_draws_a_progress_bar_on_a_terminal(tmp_path):
     """stderr on a pseudo-terminal (no real TTY needed): the bar is drawn; with --json or a pipe it is not."""
     import os

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,18 +12,13 @@ from scorecard.survey.bank_file import load_bank_file
 from scorecard.survey.records import AnswerInput
 from scorecard.survey.scoring import counted_answers, score_answers
 from scorecard.tui import make_app
-from scorecard.tui.dialogs import RetryPrompt, TextPrompt, TooSmall
+from scorecard.tui.dialogs import TextPrompt, TooSmall
 from scorecard.tui.home import HomeScreen
 from scorecard.tui.results import ResultsScreen
 from scorecard.tui.review import ReviewScreen
 from scorecard.tui.survey import SurveyScreen
 from tests.banks import write_bank
-
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-
-
-def clock() -> datetime:
-    return NOW
+from tests.tui_pilot import clock, save_through_a_lock, settle
 
 
 @pytest.fixture
@@ -195,7 +188,7 @@ async def test_results_equal_scoring(store, bank_path):
     survey = store.find_survey("ranking", "2026Q4", "tiny")
     card = score_answers(bank, counted_answers(store.answers_for(survey.id)))
     assert card.area_scores() == {"alpha": 25.0, "beta": 100.0}
-    assert f"Overall {card.overall:.0f} / 100" in text
+    assert f"Overall {bank.format_score(card.overall)} / 100" in text  # the bank says how a score reads
     assert "Alpha" in text and " 25 ▲  25" in text  # alpha 0 -> 25
     assert "Beta" in text and " 100 ▲  50" in text  # beta 50 -> 100
     assert "← weakest" in text.split("Alpha")[1].split("\n")[0]
@@ -206,6 +199,7 @@ async def test_home_lists_teams_and_adds_one(store, bank_path):
     store.import_answers("search", "2026Q4", "tiny", 1, [AnswerInput("a-1", "all", 1.0)], complete=False)
     app = make_app(store=store, quarter="2026Q4", bank_name=str(bank_path), clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)  # the team list is read in a thread worker
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one(DataTable)
         assert [str(c) for c in table.get_row("search")] == ["search", "2026Q4", "100", "Low debt", "draft 33%"]
@@ -213,20 +207,21 @@ async def test_home_lists_teams_and_adds_one(store, bank_path):
         await pilot.pause()
         assert isinstance(app.screen, TextPrompt)
         await pilot.press(*"ranking", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert table.row_count == 2 and app.screen.selected_team() == "ranking"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SurveyScreen)
         await pilot.press("3", "q")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert [str(c) for c in table.get_row("ranking")][4] == "draft 33%"
 
 
 async def test_empty_database_shows_a_welcome(store):
     app = make_app(store=store, clock=clock)
-    async with app.run_test(size=(80, 24)):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         welcome = app.screen.query_one("#welcome", Static)
         assert welcome.display and "press a to add your team" in str(welcome.render())
 
@@ -283,24 +278,11 @@ async def test_a_small_terminal_asks_for_room(store, bank_path):
         assert isinstance(app.screen, SurveyScreen)
 
 
-async def _save_through_a_lock(pilot, app, path: Path, key: str) -> None:
-    """Press ``key`` while another process holds the write lock: a retry dialog; release it, retry (r)."""
-    blocker = sqlite3.connect(path)
-    blocker.execute("begin immediate")  # another process holds the write lock
-    await pilot.press(key)
-    await pilot.pause()
-    assert isinstance(app.screen, RetryPrompt)
-    blocker.rollback()
-    blocker.close()
-    await pilot.press("r")
-    await pilot.pause()
-
-
 async def test_a_locked_database_offers_a_retry(tmp_path, bank_path):
     path = tmp_path / "locked.db"
     app = make_app(db_path=path, team="ranking", quarter="2026Q4", bank_name=str(bank_path), clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _save_through_a_lock(pilot, app, path, "2")
+        await save_through_a_lock(pilot, path, "2")
         assert isinstance(app.screen, SurveyScreen)
         assert app.screen.session.question.id == "a-2"
     with Store.open(path) as reopened:
@@ -331,6 +313,7 @@ async def _open_scan_screen(pilot, app):
 
     app.store.ensure_team("ranking")
     app.screen.refresh_teams(select="ranking")
+    await settle(pilot)
     await pilot.press("c")
     await pilot.pause()
     assert isinstance(app.screen, ScanScreen)
@@ -345,6 +328,7 @@ async def _wait_until_idle(pilot, screen, seconds: float = 30.0) -> None:
     raise AssertionError("the scan did not finish")
 
 
+@pytest.mark.slow
 async def test_scan_from_the_home_screen_feeds_the_survey_evidence(tmp_path):
     from tests.gitrepo import RepoBuilder
 
@@ -357,11 +341,12 @@ async def test_scan_from_the_home_screen_feeds_the_survey_evidence(tmp_path):
     app = make_app(db_path=path, quarter="2026Q4", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _open_scan_screen(pilot, app)
-        await pilot.press(*str(repo.path), "enter", "enter")
+        screen.query_one(Input).value = str(repo.path)
+        await pilot.press("enter", "enter")
         await _wait_until_idle(pilot, screen)
         assert "Done: 1 repository scanned" in "\n".join(screen.query_one("#scan-log").lines)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("enter")  # the survey now shows the evidence of that scan
         await pilot.pause()
@@ -373,6 +358,7 @@ async def test_scan_from_the_home_screen_feeds_the_survey_evidence(tmp_path):
         assert store.team_repositories("ranking") == [(str(repo.path), None)]
 
 
+@pytest.mark.slow
 async def test_a_scan_can_be_cancelled_and_stores_nothing(tmp_path):
     from scorecard.tui.scan import ScanScreen
     from tests.gitrepo import RepoBuilder
@@ -384,7 +370,8 @@ async def test_a_scan_can_be_cancelled_and_stores_nothing(tmp_path):
     app = make_app(db_path=path, quarter="2026Q4", clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _open_scan_screen(pilot, app)
-        await pilot.press(*str(repo.path), "enter", "enter", "escape")  # start, then cancel at once
+        screen.query_one(Input).value = str(repo.path)
+        await pilot.press("enter", "enter", "escape")  # add it, start, then cancel at once
         await _wait_until_idle(pilot, screen)
         assert "Cancelled" in "\n".join(screen.query_one("#scan-log").lines)
         assert isinstance(app.screen, ScanScreen)  # the first Esc cancels; it does not close
@@ -395,6 +382,7 @@ async def test_a_scan_can_be_cancelled_and_stores_nothing(tmp_path):
         assert store.latest_repo_metrics("ranking") == []
 
 
+@pytest.mark.slow
 async def test_write_the_report_from_results(tmp_path):
     from bs4 import BeautifulSoup
 
@@ -440,7 +428,8 @@ async def test_tui_error_paths_notify_and_write_nothing(tmp_path, store, bank_pa
         assert isinstance(app.screen, ResultsScreen)
         app.push_screen(ScanScreen("ranking", []))
         await pilot.pause()
-        await pilot.press(*str(tmp_path / "no-such-repo"), "enter")
+        app.screen.query_one(Input).value = str(tmp_path / "no-such-repo")
+        await pilot.press("enter")
         await pilot.pause()
         app.screen.query_one(Input).value = ""  # the bad path stays for fixing; cleared, Enter means "start"
         await pilot.press("enter")  # nothing listed: nothing to scan
@@ -459,11 +448,12 @@ async def test_report_from_home_without_any_survey_says_so(tmp_path):
         app.notify = lambda message, **_: messages.append(str(message))  # type: ignore[method-assign]
         app.store.ensure_team("ranking")
         app.screen.refresh_teams(select="ranking")
+        await settle(pilot)
         await pilot.press("w")
         await pilot.pause()
         app.screen.query_one(Input).value = str(tmp_path / "r.html")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)  # the report is read in a thread worker
     assert any(m.startswith("no surveys yet") for m in messages)
     assert not (tmp_path / "r.html").exists()
 
@@ -475,7 +465,7 @@ async def test_a_locked_database_when_completing_offers_a_retry(tmp_path, bank_p
         await pilot.press("1", "1", "1")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
-        await _save_through_a_lock(pilot, app, path, "c")
+        await save_through_a_lock(pilot, path, "c")
         assert isinstance(app.screen, ResultsScreen)
     with Store.open(path) as reopened:
         assert reopened.find_survey("ranking", "2026Q4", "tiny").status == "complete"

@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from scorecard.store import Store
 
 DRIVER = textwrap.dedent(
@@ -30,6 +32,7 @@ DRIVER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_killed_survey_keeps_exactly_the_answers_given(tmp_path: Path):
     db = tmp_path / "killed.db"
     process = subprocess.Popen(

@@ -46,6 +46,7 @@ class TestHome:
 
 
 class TestSurvey:
+    @pytest.mark.slow
     @pytest.mark.parametrize("size", SIZES)
     def test_question_with_help_and_evidence(self, snap_compare, size):
         async def open_dead_code_question(pilot):
@@ -64,6 +65,7 @@ class TestSurvey:
 
 
 class TestResults:
+    @pytest.mark.slow  # 49 answers by key
     @pytest.mark.parametrize("size", SIZES)
     def test_results(self, snap_compare, size):
         async def answer_everything(pilot):

@@ -1,7 +1,8 @@
 """The Textual application and its one composition root, :func:`make_app`.
 
-The App receives its store, clock and evidence source; it creates none of them, so the CLI and the tests build
-it the same way (STYLE.md habit 1).
+The App receives its store, clock and evidence source and creates none of them, so the CLI and the tests build
+it the same way. Screens import this module for a typed ``app`` (``getters.app(ScorecardApp)``): this module
+imports each screen where it first shows it.
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ from scorecard.survey.bank import DEFAULT_BANK
 from scorecard.survey.bank_file import load_bank
 from scorecard.survey.session import SurveySession
 from scorecard.tui.dialogs import RetryPrompt, TooSmall
-from scorecard.tui.home import HomeScreen
-from scorecard.tui.results import ResultsScreen
-from scorecard.tui.survey import SurveyScreen
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -62,6 +60,8 @@ class ScorecardApp(App[None]):
         return self.quarter_override or current_quarter(self.clock())
 
     def on_mount(self) -> None:
+        from scorecard.tui.home import HomeScreen
+
         if self.direct_team:
             # `scorecard survey --team T`: straight into the survey; q leaves the app.
             self.open_survey(self.direct_team)
@@ -69,9 +69,32 @@ class ScorecardApp(App[None]):
             self.push_screen(HomeScreen())
         self._check_size(self.size.width, self.size.height)
 
+    # -- the one way the TUI writes -----------------------------------------------------------------------
+
+    def write_or_offer_retry(self, write: Callable[[], object], then: Callable[[], None] | None = None) -> None:
+        """Run ``write`` (a store write), then ``then``; when another process holds the lock, ask first.
+
+        On :class:`DatabaseLocked` the :class:`RetryPrompt` opens: r or Enter runs ``write`` again, Esc gives up
+        (nothing is written and ``then`` is not called).
+        """
+        try:
+            write()
+        except DatabaseLocked as error:
+
+            def retry(again: bool | None) -> None:
+                if again:
+                    self.write_or_offer_retry(write, then)
+
+            self.push_screen(RetryPrompt(str(error)), retry)
+            return
+        if then is not None:
+            then()
+
     # -- navigation -------------------------------------------------------------------------------------
 
     def open_survey(self, team: str) -> None:
+        from scorecard.tui.survey import SurveyScreen
+
         metrics, scanned_at = self.evidence(self.store, team)
         session = open_session(self.store, self.bank, team, self.current_quarter, metrics, scanned_at)
         self.push_screen(SurveyScreen(session))
@@ -84,23 +107,20 @@ class ScorecardApp(App[None]):
             self.pop_screen()
 
     def complete_survey(self, session: SurveySession) -> None:
-        try:
-            session.complete()
-        except DatabaseLocked as error:
+        from scorecard.tui.results import ResultsScreen
 
-            def retry(again: bool | None) -> None:
-                if again:
-                    self.complete_survey(session)
+        def show_results() -> None:
+            self.pop_screen()  # the review
+            self.switch_screen(ResultsScreen(session))
 
-            self.push_screen(RetryPrompt(str(error)), retry)
-            return
-        self.pop_screen()  # the review
-        self.switch_screen(ResultsScreen(session))
+        self.write_or_offer_retry(session.complete, show_results)
 
     def action_command_palette(self) -> None:
+        from scorecard.tui.survey import SurveyScreen
+
         # On the survey, Ctrl+P jumps to any question; elsewhere it is Textual's usual palette.
         if isinstance(self.screen, SurveyScreen):
-            self.search_commands(self.screen.question_commands(), placeholder="Jump to a question…")  # type: ignore[arg-type]
+            self.search_commands(self.screen.question_commands(), placeholder="Jump to a question…")
         else:
             super().action_command_palette()
 

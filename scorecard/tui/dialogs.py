@@ -56,7 +56,7 @@ class RetryPrompt(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Label("Could not save", classes="dialog-title")
             yield Static(Content(self.message))
-            yield Static("r or Enter to retry · Esc to cancel (the answer is not saved)", classes="dialog-hint")
+            yield Static("r or Enter to retry · Esc to cancel (nothing is saved)", classes="dialog-hint")
 
     def action_retry(self) -> None:
         self.dismiss(True)

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from rich.text import Text
-from textual import on
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.markup import escape
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
 
-from scorecard.services.surveys import team_overviews
-from scorecard.store import DatabaseLocked
+from scorecard.errors import ScorecardError
+from scorecard.services.surveys import TeamOverview, team_overviews
+from scorecard.store import Store
+from scorecard.survey.bank import Bank
+from scorecard.tui.app import ScorecardApp
 from scorecard.tui.dialogs import TextPrompt
 
 WELCOME = (
@@ -24,6 +33,8 @@ WELCOME = (
 
 
 class HomeScreen(Screen[None]):
+    app = getters.app(ScorecardApp)
+
     BINDINGS = [
         Binding("a", "add_team", "Add team"),
         Binding("c", "scan", "Scan repos"),
@@ -31,6 +42,18 @@ class HomeScreen(Screen[None]):
         Binding("enter", "open_survey", "Start/resume survey"),
         Binding("q", "app.quit", "Quit"),
     ]
+
+    @dataclass
+    class TeamsRead(Message):
+        """The worker read the team list (every team's latest survey, scored): draw it."""
+
+        overviews: list[TeamOverview]
+        """One row per team, by team name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.select_next: str | None = None
+        """The team the cursor moves to when the list is next drawn (None: it stays on its team)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
@@ -45,40 +68,60 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#welcome", Static).display = False  # until the read says there is no team
         table = self.query_one(DataTable)
         table.add_columns("Team", "Quarter", "Score", "Level", "Survey")
+        table.focus()
         self.refresh_teams()
 
     def on_screen_resume(self) -> None:
         self.refresh_teams()
 
+    # -- the team list, read off the UI thread ---------------------------------------------------------
+
     def refresh_teams(self, select: str | None = None) -> None:
-        app = self.app
-        overviews = team_overviews(app.store, app.bank)  # type: ignore[attr-defined]
+        """Read the team list again (in a thread worker) and redraw it; ``select``: the team to move to."""
+        self.select_next = select or self.select_next  # a newer read of the list keeps an older request
         self.query_one("#home-title", Static).update(
             Content.from_markup(
                 "[b]scorecard[/b] · hidden technical debt, quarter by quarter · this quarter: $quarter",
-                quarter=app.current_quarter,  # type: ignore[attr-defined]
+                quarter=self.app.current_quarter,
             )
         )
+        store, bank = self.app.store, self.app.bank
+        if store.path is None:  # Store.memory() (tests): its one connection cannot leave the UI thread
+            self.show_teams(self.TeamsRead(team_overviews(store, bank)))
+        else:
+            self.read_teams(store.path, bank)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home-teams")
+    def read_teams(self, path: Path, bank: Bank) -> None:
+        try:
+            with Store.open(path, migrate=False) as store:  # a connection of this thread's own
+                overviews = team_overviews(store, bank)
+        except ScorecardError as error:
+            self.app.notify(escape(str(error)), severity="error")
+            return
+        if not get_current_worker().is_cancelled:  # a newer read is on its way
+            self.post_message(self.TeamsRead(overviews))
+
+    @on(TeamsRead)
+    def show_teams(self, message: TeamsRead) -> None:
         table = self.query_one(DataTable)
+        select, self.select_next = self.select_next or self.selected_team(), None
         table.clear()
-        for row in overviews:
-            score = (
-                "-"
-                if row.overall is None
-                else f"{row.overall:.1f}"
-                if row.bank == "ml-test-score"
-                else f"{row.overall:.0f}"
-            )
+        for row in message.overviews:
             # rich Text, not str: a team called "[red]x" is shown as typed, never read as markup.
-            table.add_row(Text(row.team), row.quarter or "-", score, Text(row.level or "-"), row.status, key=row.team)
-        self.query_one("#welcome", Static).display = not overviews
-        table.display = bool(overviews)
-        if select is not None and overviews:
-            names = [row.team for row in overviews]
+            table.add_row(
+                Text(row.team), row.quarter or "-", row.score_text, Text(row.level or "-"), row.status, key=row.team
+            )
+        self.query_one("#welcome", Static).display = not message.overviews
+        table.display = bool(message.overviews)
+        names = [row.team for row in message.overviews]
+        if select in names:
             table.move_cursor(row=names.index(select))
-        table.focus()
+        if self.app.screen is self:  # a dialog on top keeps its focus
+            table.focus()
 
     def selected_team(self) -> str | None:
         table = self.query_one(DataTable)
@@ -86,16 +129,16 @@ class HomeScreen(Screen[None]):
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
+    # -- actions ---------------------------------------------------------------------------------------
+
     def action_add_team(self) -> None:
         def add(name: str | None) -> None:
             if not name or not name.strip():
                 return
-            try:
-                self.app.store.ensure_team(name.strip())  # type: ignore[attr-defined]
-            except DatabaseLocked as error:
-                self.notify(f"{error}: try again in a moment", severity="error")
-                return
-            self.refresh_teams(select=name.strip())
+            team = name.strip()
+            self.app.write_or_offer_retry(
+                lambda: self.app.store.ensure_team(team), lambda: self.refresh_teams(select=team)
+            )
 
         self.app.push_screen(TextPrompt("Add a team", placeholder="Team name, e.g. ranking"), add)
 
@@ -104,7 +147,7 @@ class HomeScreen(Screen[None]):
         if team is None:
             self.action_add_team()
             return
-        self.app.open_survey(team)  # type: ignore[attr-defined]
+        self.app.open_survey(team)
 
     def action_scan(self) -> None:
         from scorecard.tui.scan import ScanScreen
@@ -118,14 +161,14 @@ class HomeScreen(Screen[None]):
             if any_stored:
                 self.refresh_teams(select=team)
 
-        targets = self.app.store.team_repositories(team)  # type: ignore[attr-defined]
+        targets = self.app.store.team_repositories(team)
         self.app.push_screen(ScanScreen(team, targets), scanned)
 
     def action_write_report(self) -> None:
         from scorecard.tui.report_writer import ask_and_write_report
 
-        ask_and_write_report(self.app, None, self.app.current_quarter)  # type: ignore[attr-defined]
+        ask_and_write_report(self.app, None, self.app.current_quarter)
 
     @on(DataTable.RowSelected)
     def row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_survey(str(event.row_key.value))  # type: ignore[attr-defined]
+        self.app.open_survey(str(event.row_key.value))

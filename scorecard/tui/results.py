@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from scorecard.services.surveys import area_deltas, previous_survey, score_survey
 from scorecard.survey.answers_file import answers_yaml
+from scorecard.survey.records import Survey
 from scorecard.survey.scoring import ScoreCard
 from scorecard.survey.session import SurveySession
+from scorecard.tui.app import ScorecardApp
 from scorecard.tui.dialogs import TextPrompt
 
 BAR_WIDTH = 20
@@ -40,6 +44,8 @@ def delta_text(delta: float | None) -> str:
 
 
 class ResultsScreen(Screen[None]):
+    app = getters.app(ScorecardApp)
+
     BINDINGS = [
         Binding("e", "export", "Export answers"),
         Binding("w", "write_report", "Write report"),
@@ -58,31 +64,29 @@ class ResultsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#results-body", Static).update(self.render_results())
 
-    def previous_card(self) -> ScoreCard | None:
-        store, survey = self.app.store, self.session.survey  # type: ignore[attr-defined]
+    def previous(self) -> tuple[Survey, ScoreCard] | None:
+        """Last time's survey of this team and bank, scored; None on a first survey."""
+        store, survey = self.app.store, self.session.survey
         previous = previous_survey(store, survey)
-        return score_survey(store, previous, bank=self.session.bank).card if previous else None
+        return (previous, score_survey(store, previous, bank=self.session.bank).card) if previous else None
 
     def render_results(self) -> Content:
         session = self.session
         bank, card, survey = session.bank, session.scorecard(), session.survey
-        previous = self.previous_card()
-        deltas = area_deltas(card, previous)
-        full = 7.0 if bank.aggregation == "min_section_sum" else 100.0
-        digits = 1 if full == 7.0 else 0
+        before = self.previous()
+        deltas = area_deltas(card, before[1] if before else None)
         lines: list[Content] = []
-        overall = "-" if card.overall is None else f"{card.overall:.{digits}f}"
         level = card.level.label if card.level else "no level yet"
         change = ""
-        if previous and previous.overall is not None and card.overall is not None:
-            change = f"  ({delta_text(card.overall - previous.overall).strip()} since {previous_survey(self.app.store, survey).quarter})"  # type: ignore[union-attr,attr-defined]
+        if before and before[1].overall is not None and card.overall is not None:
+            change = f"  ({delta_text(card.overall - before[1].overall).strip()} since {before[0].quarter})"
         lines.append(
             Content.from_markup(
                 "[b]$team · $quarter[/b]   Overall [b]$overall[/b] / $full · $level$change",
                 team=survey.team,
                 quarter=survey.quarter,
-                overall=overall,
-                full=f"{full:g}",
+                overall=bank.format_score(card.overall),
+                full=f"{bank.scale_max():g}",
                 level=level,
                 change=change,
             )
@@ -90,15 +94,20 @@ class ResultsScreen(Screen[None]):
         lines.append(Content(f"{card.answered}/{card.questions} answered · completeness {card.completeness:.0%}"))
         lines.append(Content(""))
         for area in card.areas:
-            score = "-" if area.score is None else f"{area.score:.{digits}f}"
+            score = bank.format_score(area.score)
             weakest = " ← weakest" if area.area == card.weakest_area else ""
-            lines.append(
-                Content(
-                    f"{area.title[:30]:<30} {score_bar(area.score, full)} {score:>5} {delta_text(deltas[area.area])}{weakest}"
-                )
-            )
-        contradictions = session.contradictions()
+            bar = score_bar(area.score, bank.scale_max(area.area))
+            lines.append(Content(f"{area.title[:30]:<30} {bar} {score:>5} {delta_text(deltas[area.area])}{weakest}"))
         lines.append(Content(""))
+        lines.extend(self.render_advice())
+        return Content("\n").join(lines)
+
+    def render_advice(self) -> list[Content]:
+        """Where answers and evidence disagree, then the changes that would raise the score most."""
+        session = self.session
+        card = session.scorecard()
+        lines: list[Content] = []
+        contradictions = session.contradictions()
         if contradictions:
             lines.append(Content.from_markup("[b]Where answers and git evidence disagree[/b]"))
             for c in contradictions:
@@ -109,10 +118,10 @@ class ResultsScreen(Screen[None]):
         if card.improvements:
             lines.append(Content.from_markup("[b]The three changes that would raise the score most[/b]"))
             for imp in card.improvements:
-                question = bank.question(imp.question_id)
+                question = session.bank.question(imp.question_id)
                 text = question.text if question else imp.question_id
                 lines.append(Content(f"+{imp.gain:.1f}  {imp.question_id} → {imp.to_option}: {text}"))
-        return Content("\n").join(lines)
+        return lines
 
     def action_export(self) -> None:
         survey = self.session.survey
@@ -125,9 +134,9 @@ class ResultsScreen(Screen[None]):
             try:
                 Path(path).expanduser().write_text(text, encoding="utf-8")
             except OSError as error:
-                self.notify(f"Cannot write {path}: {error.strerror}", severity="error")
+                self.notify(f"Cannot write {escape(path)}: {error.strerror}", severity="error")
                 return
-            self.notify(f"Answers written to {path}")
+            self.notify(f"Answers written to {escape(path)}")
 
         self.app.push_screen(TextPrompt("Export answers to", value=default), write)
 
@@ -137,4 +146,4 @@ class ResultsScreen(Screen[None]):
         ask_and_write_report(self.app, self.session.survey.team, self.session.survey.quarter)
 
     def action_close(self) -> None:
-        self.app.leave_survey()  # type: ignore[attr-defined]
+        self.app.leave_survey()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,10 +12,13 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scorecard.survey.session import SurveySession
+from scorecard.tui.app import ScorecardApp
 
 
 class ReviewScreen(ModalScreen[str | None]):
     """Dismisses with the question id to jump to, or None to go back where the person was."""
+
+    app = getters.app(ScorecardApp)
 
     BINDINGS = [
         Binding("escape", "back", "Back to survey"),
@@ -65,4 +68,4 @@ class ReviewScreen(ModalScreen[str | None]):
                 f"{left} question(s) still need an answer (na and unknown are answers too).", severity="warning"
             )
             return
-        self.app.complete_survey(self.session)  # type: ignore[attr-defined]
+        self.app.complete_survey(self.session)

@@ -8,17 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.markup import escape
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Log, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from scorecard.services.scan_process import CancellableScan
+from scorecard.tui.app import ScorecardApp
 
 
 def repositories(count: int) -> str:
@@ -27,6 +29,8 @@ def repositories(count: int) -> str:
 
 class ScanScreen(ModalScreen[bool]):
     """Dismisses with True when at least one repository was scanned and stored."""
+
+    app = getters.app(ScorecardApp)
 
     BINDINGS = [Binding("escape", "cancel_or_close", "Cancel scan / close")]
 
@@ -97,7 +101,7 @@ class ScanScreen(ModalScreen[bool]):
         if path:
             resolved = str(Path(path).expanduser().resolve())
             if not Path(resolved).is_dir():
-                self.notify(f"{path} is not a directory", severity="error")
+                self.notify(f"{escape(path)} is not a directory", severity="error")
                 return
             if all(existing != resolved for existing, _ in self.targets):
                 self.targets.append((resolved, None))
@@ -127,7 +131,10 @@ class ScanScreen(ModalScreen[bool]):
 
     def _follow_scan(self) -> None:
         worker = get_current_worker()
-        db_path = self.app.store.path  # type: ignore[attr-defined]
+        db_path = self.app.store.path
+        if db_path is None:  # Store.memory(): the scan runs in a child process, which cannot see it
+            self.post_message(self.Finished(error="a scan needs a database file, and this store is in memory"))
+            return
         self.scan = CancellableScan(db_path, self.team, self.targets)
         self.scan.start()
         for event in self.scan.events():

@@ -6,21 +6,24 @@ any question, r review, q save and quit. Every answer is saved the moment it is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import SimpleCommand
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from scorecard.metric_contract import describe_metric
-from scorecard.store import DatabaseLocked
 from scorecard.survey.session import SurveySession
-from scorecard.tui.dialogs import RetryPrompt, TextPrompt
+from scorecard.tui.app import ScorecardApp
+from scorecard.tui.dialogs import TextPrompt
 
 
 def scanned_ago(scanned_at: str | None, now: datetime) -> str:
@@ -33,6 +36,8 @@ def scanned_ago(scanned_at: str | None, now: datetime) -> str:
 
 class SurveyScreen(Screen[None]):
     """Answer a bank question by question; pops back (or exits) on ``q``, saving nothing more is needed."""
+
+    app = getters.app(ScorecardApp)
 
     BINDINGS = [
         *(Binding(str(n), f"choose_number({n})", f"Option {n}", show=False) for n in range(1, 10)),
@@ -153,7 +158,7 @@ class SurveyScreen(Screen[None]):
             panel.display = False
             return
         panel.display = True
-        when = scanned_ago(session.scanned_at, self.app.clock())  # type: ignore[attr-defined]
+        when = scanned_ago(session.scanned_at, self.app.clock())
         if not session.metrics:
             panel.update(Content(f"Git evidence: {when}. Run a scan (home screen, c) to see it here."))
             return
@@ -165,31 +170,14 @@ class SurveyScreen(Screen[None]):
         panel.update(Content(text))
         panel.set_class(bool(warnings), "contradicted")
 
-    # -- saving, with a retry when another process holds the lock -------------------------------------------
-
-    def _save(self, write: object, then: object = None) -> None:
-        """Run ``write`` (a store write); on a locked database offer a retry instead of crashing."""
-        try:
-            write()  # type: ignore[operator]
-        except DatabaseLocked as error:
-
-            def retry(again: bool | None) -> None:
-                if again:
-                    self._save(write, then)
-
-            self.app.push_screen(RetryPrompt(str(error)), retry)
-            return
-        if then is not None:
-            then()  # type: ignore[operator]
-
     # -- answering ----------------------------------------------------------------------------------------
 
     def choose(self, option_id: str) -> None:
         answer = self.session.answer_for(self.session.question.id)
         if answer and answer.carried_over and answer.option_id == option_id:
-            self._save(self.session.confirm_carried_over, self.advance)
+            self.app.write_or_offer_retry(self.session.confirm_carried_over, self.advance)
         else:
-            self._save(lambda: self.session.choose(option_id), self.advance)
+            self.app.write_or_offer_retry(lambda: self.session.choose(option_id), self.advance)
 
     def advance(self) -> None:
         """After an answer: the next question, or the review when this was the last one."""
@@ -238,7 +226,7 @@ class SurveyScreen(Screen[None]):
 
         def save_note(text: str | None) -> None:
             if text is not None:
-                self._save(lambda: self.session.set_note(text), self.refresh_question)
+                self.app.write_or_offer_retry(lambda: self.session.set_note(text), self.refresh_question)
 
         self.app.push_screen(
             TextPrompt(f"Note on {self.session.question.id}", value=answer.note or "", placeholder="Why this answer?"),
@@ -256,15 +244,16 @@ class SurveyScreen(Screen[None]):
         else:
             areas.focus()
 
-    def question_commands(self) -> list[tuple[str, object, str]]:
-        """Every question as a command-palette entry (Ctrl+P)."""
+    def question_commands(self) -> list[SimpleCommand]:
+        """Every question as a command-palette entry (Ctrl+P); the palette reads names as markup."""
         commands = []
         for question in self.session.bank.questions:
             mark = "✓" if self.session.is_answered(question.id) else " "
-            commands.append((f"{mark} {question.id}: {question.text}", self._jumper(question.id), question.area))
+            name = escape(f"{mark} {question.id}: {question.text}")
+            commands.append(SimpleCommand(name, self._jumper(question.id), question.area))
         return commands
 
-    def _jumper(self, question_id: str) -> object:
+    def _jumper(self, question_id: str) -> Callable[[], None]:
         def jump() -> None:
             self.session.jump_to_question(question_id)
             self.refresh_question()
@@ -284,4 +273,4 @@ class SurveyScreen(Screen[None]):
 
     def action_quit_survey(self) -> None:
         # Every answer is already stored; leaving is all that is left to do.
-        self.app.leave_survey()  # type: ignore[attr-defined]
+        self.app.leave_survey()
