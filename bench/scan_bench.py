@@ -5,7 +5,7 @@
 Generates a repository with ``git fast-import`` (commits over several years, thousands of files, feature
 branches merged back, renames, flags added and removed, debt comments), then reports, in one run:
 
-- the scan's wall time and peak memory (a fresh process, ``scorecard.evidence.scan``, into a new database);
+- the scan's wall time and peak memory (a fresh process, ``scorecard.evidence.repository_scan``, into a new database);
 - one raw ``git log --no-merges --numstat`` pass over the same repository, and the ratio;
 - a rescan after one new commit (best of three, each from the same stored state: the checkpoint the full
   scan left), and the same rescan without a checkpoint (every metric recomputed from the stored history);
@@ -257,7 +257,7 @@ SCAN_SCRIPT = """
 import json, resource, sys, time
 from datetime import datetime
 sys.path.insert(0, {root!r})
-from scorecard.evidence.scan import ScanOptions
+from scorecard.evidence.repository_scan import ScanOptions
 from scorecard.services.scanning import scan_repositories
 from scorecard.store import Store
 started = time.perf_counter()

@@ -38,7 +38,7 @@ def build_database(path: Path) -> None:
 
 async def measure(path: Path) -> tuple[float, list[float], list[float]]:
     from scorecard.tui import make_app
-    from scorecard.tui.home import HomeScreen
+    from scorecard.tui.home_screen import HomeScreen
 
     started = time.perf_counter()
     app = make_app(db_path=path, quarter="2027Q1")

@@ -1,0 +1,1 @@
+"""scorecard: how much hidden technical debt an ML system carries, and whether it goes up or down each quarter."""

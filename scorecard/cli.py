@@ -294,7 +294,7 @@ def scan(
 
     With --json: one JSON document for one PATH, a list for several.
     """
-    from scorecard.evidence.scan import ScanOptions, load_flags_file
+    from scorecard.evidence.repository_scan import ScanOptions, load_flags_file
     from scorecard.services.scanning import scan_repositories
 
     options = ScanOptions(

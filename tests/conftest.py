@@ -11,13 +11,12 @@ from pathlib import Path
 
 import click.testing
 import pytest
-from click.testing import CliRunner
 
-from scorecard.cli import main
 from scorecard.store import Store
 from scorecard.survey.bank import Bank
 from scorecard.survey.bank_file import load_bank_file
 from tests.banks import write_bank
+from tests.runner import run_cli
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -69,17 +68,7 @@ def tiny_bank(tiny_bank_path: Path) -> Bank:
     return load_bank_file(tiny_bank_path)
 
 
-Run = Callable[..., click.testing.Result]
-
-
 @pytest.fixture
-def cli() -> Run:
-    """``cli("show", "--team", "t", db=path)``: run the command line in-process; never a traceback."""
-
-    def run(*args: str, db: Path | None = None, input: str | None = None) -> click.testing.Result:
-        argv = [*args, "--db", str(db)] if db else list(args)
-        result = CliRunner().invoke(main, argv, catch_exceptions=False, input=input)
-        assert "Traceback" not in result.output
-        return result
-
-    return run
+def cli() -> Callable[..., click.testing.Result]:
+    """``cli("show", "--team", "t", db=path)``: run the command line in-process (see tests/runner.py)."""
+    return run_cli

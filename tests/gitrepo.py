@@ -121,7 +121,7 @@ class RepoBuilder:
 
 def scan_summary(path: Path, now: str = "2024-07-01", team: str = "t", store=None, **options):
     """Scan one repository into ``store`` (default: a fresh in-memory store) and return its JSON summary."""
-    from scorecard.evidence.scan import ScanOptions
+    from scorecard.evidence.repository_scan import ScanOptions
     from scorecard.services.scanning import scan_repositories
     from scorecard.store import Store
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from scorecard.cli import main
 from scorecard.store import SCHEMA_VERSION, Store
+from tests.runner import run_cli as run
 
 ANSWERS = """\
 team: ranking
@@ -23,13 +24,6 @@ answers:
   glue-code-2: {option: manual, note: "wrapped in our own predictor API"}
   feedback-1: na
 """
-
-
-def run(*args: str, db: Path | None = None) -> click.testing.Result:
-    argv = [*args, "--db", str(db)] if db else list(args)
-    result = CliRunner().invoke(main, argv, catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 def dump(db: Path) -> str | None:

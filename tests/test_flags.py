@@ -8,7 +8,7 @@ import pytest
 
 from scorecard.evidence.findings import Evaluator
 from scorecard.evidence.patterns import ScanSettings
-from scorecard.evidence.scan import load_flags_file
+from scorecard.evidence.repository_scan import load_flags_file
 from tests.gitrepo import RepoBuilder, build_flag_repo, run_git, scan_summary
 
 

@@ -153,7 +153,7 @@ def _hostile_repo(tmp_path: Path, script: Path) -> RepoBuilder:
 def test_nothing_a_hostile_repository_configures_runs(tmp_path: Path):
     from datetime import UTC, datetime
 
-    from scorecard.evidence.scan import ScanOptions
+    from scorecard.evidence.repository_scan import ScanOptions
     from scorecard.services.scanning import scan_repositories
     from scorecard.store import Store
 
@@ -175,7 +175,7 @@ def test_nothing_a_hostile_repository_configures_runs(tmp_path: Path):
 def test_a_scan_runs_a_constant_number_of_git_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from datetime import UTC, datetime
 
-    from scorecard.evidence.scan import ScanOptions
+    from scorecard.evidence.repository_scan import ScanOptions
     from scorecard.services.scanning import scan_repositories
     from scorecard.store import Store
 

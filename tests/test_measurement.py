@@ -8,7 +8,7 @@ from pathlib import Path
 from scorecard.evidence.checkpoint import Checkpoint
 from scorecard.evidence.measurement import measure_repository
 from scorecard.evidence.patterns import ScanSettings
-from scorecard.evidence.scan import ScanOptions, scan_repository
+from scorecard.evidence.repository_scan import ScanOptions, scan_repository
 from scorecard.metric_contract import CITABLE_METRICS, LATEST_METRICS, QUARTER_METRICS
 from tests.gitrepo import RepoBuilder, build_flag_repo, numbered_lines, scan_summary
 

@@ -16,7 +16,7 @@ from scorecard.evidence.patterns import (
     derive_keywords,
     parse_settings_text,
 )
-from scorecard.evidence.scan import load_flags_file
+from scorecard.evidence.repository_scan import load_flags_file
 
 GIN_TOGGLE = """
 [[flags]]

@@ -24,6 +24,7 @@ from scorecard.report.formatting import MINUS, NO_VALUE
 from scorecard.services import demo
 from scorecard.store import Store
 from tests.history import NOTE, SURVEYS, answers_of, history_bank, resolver
+from tests.runner import run_cli as run
 from tests.test_cli import ANSWERS
 
 SCRIPT = "<script>alert(1)</script>"
@@ -314,12 +315,6 @@ def test_chart_ids_are_unique_in_the_page(page):
 
 
 # -- the command line -----------------------------------------------------------------------------------------
-
-
-def run(*args: str) -> object:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture

@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
 from scorecard.store import SCHEMA_VERSION, Store, StoreError
 from scorecard.survey.records import AnswerInput
-
-
-class FakeClock:
-    """A clock the test moves by hand, so timestamps are exact."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self, minutes: int = 1) -> None:
-        self.now += timedelta(minutes=minutes)
+from tests.conftest import FakeClock
 
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def store(tmp_path, clock) -> Store:
-    with Store.open(tmp_path / "s.db", clock=clock) as opened:
-        yield opened
+    """The shared clock, started where these tests' timestamps expect it."""
+    return FakeClock(datetime(2026, 11, 1, 9, 0, tzinfo=UTC))
 
 
 def test_schema_is_migrated_and_recorded_in_wal_mode(store, tmp_path):
@@ -41,7 +24,7 @@ def test_schema_is_migrated_and_recorded_in_wal_mode(store, tmp_path):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert {"teams", "surveys", "answers", "_sqlite_migrations"} <= set(store.db.table_names())
     # Opening again applies nothing new.
-    with Store.open(tmp_path / "s.db") as again:
+    with Store.open(tmp_path / "store.db") as again:
         assert again.schema_version == SCHEMA_VERSION
 
 
@@ -83,7 +66,7 @@ def test_record_answer_commits_at_once(store, tmp_path):
     survey = store.start_survey("ranking", "2026Q4", "tiny", 1)
     store.record_answer(survey.id, AnswerInput("q-1", "all", 1.0, note="done"))
     # A second connection (another process) sees it immediately: it was committed, not buffered.
-    with sqlite3.connect(tmp_path / "s.db") as other:
+    with sqlite3.connect(tmp_path / "store.db") as other:
         assert other.execute("select option_id, note from answers").fetchall() == [("all", "done")]
 
 
@@ -108,13 +91,13 @@ def test_newer_schema_is_refused(tmp_path):
 def test_a_column_added_by_a_later_migration_breaks_no_scan(tmp_path):
     """Inserts name their columns: a table that gained a column (as a future migration would add one) still
     takes every row a scan writes."""
-    from scorecard.evidence.scan import ScanOptions
+    from scorecard.evidence.repository_scan import ScanOptions
     from scorecard.services.scanning import scan_repositories
     from tests.gitrepo import RepoBuilder
 
     repo = RepoBuilder(tmp_path / "repo")
     repo.commit({"a.py": "x = 1\n", "c.yaml": "use_gpu: true\n"}, when="2024-03-01")
-    with Store.open(tmp_path / "s.db") as store:
+    with Store.open(tmp_path / "store.db") as store:
         for table in ("commits", "file_changes", "blob_findings", "flags", "lines_at_head", "scan_metrics"):
             store.db.execute(f"alter table {table} add column added_later text")
         [summary] = scan_repositories(store, [repo.path], ScanOptions(team="t", now=datetime(2024, 7, 1, tzinfo=UTC)))

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from scorecard import report
 from scorecard.evidence.team import bus_factor, languages_count, quarter_team_metrics, roll_up
 from scorecard.metric_contract import QUARTER_METRICS
+from scorecard.store import Store
 from tests.gitrepo import RepoBuilder, run_git
 
 ANSWERS = "team: ranking\nquarter: 2024Q3\nanswers:\n  entanglement-1: automated-checks\n"
@@ -52,6 +54,12 @@ def test_a_team_of_two_repositories_keeps_its_ratios_in_every_quarter(tmp_path, 
     for values in document["metrics_by_quarter"].values():
         if values.get("churn"):
             assert {"deletion_ratio", "churn.config_share"} <= set(values)
+    # The report reads the same roll-up.
+    with Store.open(db) as store:
+        frame = report.collect_report(store, "ranking").git.metrics
+    in_report = frame[frame["quarter"] == "2024Q2"].set_index("metric")["value"]
+    assert in_report["deletion_ratio"] == pytest.approx(deleted / added)
+    assert in_report["churn.config_share"] == pytest.approx(config / (added + deleted))
 
 
 def test_a_ratio_is_the_ratio_of_the_summed_parts_not_a_mean_of_ratios():

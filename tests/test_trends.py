@@ -38,7 +38,7 @@ def _by(frame: pd.DataFrame, *keys: str, value: str) -> dict:
 
 
 def test_store_rows_have_the_columns_trends_expects():
-    assert tuple(trends.ANSWER_COLUMNS) == Store.SURVEY_ANSWER_COLUMNS
+    assert tuple(trends.ANSWER_COLUMNS) == Store.SURVEY_ANSWER_COLUMNS  # one tuple, in survey/records.py
 
 
 def test_store_reads_a_subset_of_teams_and_quarters_and_keeps_empty_surveys():

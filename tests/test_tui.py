@@ -13,23 +13,16 @@ from scorecard.survey.records import AnswerInput
 from scorecard.survey.scoring import counted_answers, score_answers
 from scorecard.tui import make_app
 from scorecard.tui.dialogs import TextPrompt, TooSmall
-from scorecard.tui.home import HomeScreen
-from scorecard.tui.results import ResultsScreen
-from scorecard.tui.review import ReviewScreen
-from scorecard.tui.survey import SurveyScreen
-from tests.banks import write_bank
+from scorecard.tui.home_screen import HomeScreen
+from scorecard.tui.results_screen import ResultsScreen
+from scorecard.tui.review_screen import ReviewScreen
+from scorecard.tui.survey_screen import SurveyScreen
 from tests.tui_pilot import clock, save_through_a_lock, settle
 
 
 @pytest.fixture
-def bank_path(tmp_path: Path) -> Path:
-    return write_bank(tmp_path)
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    with Store.open(tmp_path / "tui.db", clock=clock) as opened:
-        yield opened
+def bank_path(tiny_bank_path: Path) -> Path:
+    return tiny_bank_path
 
 
 def survey_app(store: Store, bank_path: Path, quarter: str = "2026Q4", **kwargs):
@@ -309,7 +302,7 @@ async def test_export_from_results(store, bank_path, tmp_path):
 
 async def _open_scan_screen(pilot, app):
     """From the home screen with team "ranking" selected, press c; returns the scan screen."""
-    from scorecard.tui.scan import ScanScreen
+    from scorecard.tui.scan_screen import ScanScreen
 
     app.store.ensure_team("ranking")
     app.screen.refresh_teams(select="ranking")
@@ -360,7 +353,7 @@ async def test_scan_from_the_home_screen_feeds_the_survey_evidence(tmp_path):
 
 @pytest.mark.slow
 async def test_a_scan_can_be_cancelled_and_stores_nothing(tmp_path):
-    from scorecard.tui.scan import ScanScreen
+    from scorecard.tui.scan_screen import ScanScreen
     from tests.gitrepo import RepoBuilder
 
     repo = RepoBuilder(tmp_path / "repo")
@@ -410,7 +403,7 @@ async def test_write_the_report_from_results(tmp_path):
 
 async def test_tui_error_paths_notify_and_write_nothing(tmp_path, store, bank_path):
     """An unwritable export path, a report with no survey and a scan path that is no directory: a message each."""
-    from scorecard.tui.scan import ScanScreen
+    from scorecard.tui.scan_screen import ScanScreen
 
     app = survey_app(store, bank_path)
     messages: list[str] = []

@@ -12,11 +12,11 @@ from textual.widgets import DataTable, Input, Static
 from scorecard import report
 from scorecard.store import Store
 from scorecard.survey.records import AnswerInput
-from scorecard.tui import home, make_app
+from scorecard.tui import home_screen, make_app
 from scorecard.tui.dialogs import RetryPrompt, TextPrompt
-from scorecard.tui.home import HomeScreen
-from scorecard.tui.results import ResultsScreen
-from scorecard.tui.survey import SurveyScreen
+from scorecard.tui.home_screen import HomeScreen
+from scorecard.tui.results_screen import ResultsScreen
+from scorecard.tui.survey_screen import SurveyScreen
 from tests.banks import MEAN_BANK, write_bank
 from tests.tui_pilot import clock, hold_write_lock, save_through_a_lock, settle, toasts
 
@@ -25,8 +25,8 @@ SUM_BANK = MEAN_BANK.replace("id: tiny", "id: tiny-sum", 1).replace("aggregation
 
 
 @pytest.fixture
-def bank_path(tmp_path: Path) -> Path:
-    return write_bank(tmp_path)
+def bank_path(tiny_bank_path: Path) -> Path:
+    return tiny_bank_path
 
 
 @pytest.fixture
@@ -114,13 +114,13 @@ async def test_home_reads_the_team_list_in_a_worker_thread_on_its_own_connection
     with Store.open(db) as store:
         store.import_answers("search", "2026Q4", "tiny", 1, [AnswerInput("a-1", "all", 1.0)], complete=False)
     reads: list[tuple[bool, Store]] = []
-    real = home.team_overviews
+    real = home_screen.team_overviews
 
     def spy(store, bank=None):
         reads.append((threading.current_thread() is threading.main_thread(), store))
         return real(store, bank)
 
-    monkeypatch.setattr(home, "team_overviews", spy)
+    monkeypatch.setattr(home_screen, "team_overviews", spy)
     app = home_app(db, bank_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

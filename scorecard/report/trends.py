@@ -15,26 +15,12 @@ from scorecard.evidence.filekinds import kind_of
 from scorecard.survey.bank import Bank
 from scorecard.survey.bank_file import load_bank
 from scorecard.survey.contradictions import find_contradictions
+from scorecard.survey.records import SURVEY_ANSWER_COLUMNS
 from scorecard.survey.scoring import Improvement, area_scores, overall_score, score_answers
 
 BankResolver = Callable[[str], Bank]
 
-# The columns of the store's trend rows (Store.SURVEY_ANSWER_COLUMNS): repeated here so this module needs no
-# store, and checked against it in the tests.
-ANSWER_COLUMNS = (
-    "team",
-    "quarter",
-    "bank_id",
-    "bank_version",
-    "status",
-    "survey_id",
-    "question_id",
-    "option_id",
-    "points",
-    "note",
-    "answered_at",
-    "carried_over",
-)
+ANSWER_COLUMNS = SURVEY_ANSWER_COLUMNS
 SURVEY_COLUMNS = ["team", "quarter", "bank_id", "bank_version", "status", "survey_id"]
 AREA_SCORE_COLUMNS = [*SURVEY_COLUMNS, "area", "area_title", "score", "scale_max"]
 OVERALL_COLUMNS = [*SURVEY_COLUMNS, "overall", "level", "level_label", "scale_max"]

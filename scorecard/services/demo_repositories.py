@@ -227,7 +227,7 @@ def scan_demo_repositories(
 ) -> None:
     """Generate and scan a repository for every team of ``profiles`` but those that joined late (they have not
     scanned yet)."""
-    from scorecard.evidence.scan import ScanOptions  # mining needs git: imported only here
+    from scorecard.evidence.repository_scan import ScanOptions  # mining needs git: imported only here
     from scorecard.services.scanning import scan_repositories
 
     for profile in profiles:

@@ -1,6 +1,6 @@
 """Scanning a team's repositories into the store: the use case behind ``scorecard scan`` and the TUI's scan.
 
-One repository: :func:`scorecard.evidence.scan.scan_repository` (mining and metrics, no writes) then
+One repository: :func:`scorecard.evidence.repository_scan.scan_repository` (mining and metrics, no writes) then
 ``Store.save_scan`` (one transaction). Several: :func:`scan_repositories` mines them in parallel processes
 (``--jobs``) and writes each result from the calling process, so the database has one writer.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 from scorecard.evidence import git
 from scorecard.evidence.records import PreviousScan
-from scorecard.evidence.scan import Progress, RepoScan, ScanOptions, StoredHistory, scan_repository
+from scorecard.evidence.repository_scan import Progress, RepoScan, ScanOptions, StoredHistory, scan_repository
 from scorecard.store import Store
 
 

@@ -6,25 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from scorecard.store.scans import ScanQueries
+from scorecard.survey.records import SURVEY_ANSWER_COLUMNS
 
 
 class ReportQueries(ScanQueries):
     """The report's reads: every answer of many surveys at once, the flags alive, churn per file."""
 
-    SURVEY_ANSWER_COLUMNS = (
-        "team",
-        "quarter",
-        "bank_id",
-        "bank_version",
-        "status",
-        "survey_id",
-        "question_id",
-        "option_id",
-        "points",
-        "note",
-        "answered_at",
-        "carried_over",
-    )
+    SURVEY_ANSWER_COLUMNS = SURVEY_ANSWER_COLUMNS
 
     def survey_answer_rows(
         self, teams: Sequence[str] | None = None, first_quarter: str | None = None

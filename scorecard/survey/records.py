@@ -7,6 +7,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SURVEY_ANSWER_COLUMNS = (
+    "team",
+    "quarter",
+    "bank_id",
+    "bank_version",
+    "status",
+    "survey_id",
+    "question_id",
+    "option_id",
+    "points",
+    "note",
+    "answered_at",
+    "carried_over",
+)
+"""The columns of the store's bulk read of answers (one row per answer with its survey), as the report reads it."""
+
 
 @dataclass(frozen=True)
 class Team:

@@ -60,7 +60,7 @@ class ScorecardApp(App[None]):
         return self.quarter_override or current_quarter(self.clock())
 
     def on_mount(self) -> None:
-        from scorecard.tui.home import HomeScreen
+        from scorecard.tui.home_screen import HomeScreen
 
         if self.direct_team:
             # `scorecard survey --team T`: straight into the survey; q leaves the app.
@@ -93,7 +93,7 @@ class ScorecardApp(App[None]):
     # -- navigation -------------------------------------------------------------------------------------
 
     def open_survey(self, team: str) -> None:
-        from scorecard.tui.survey import SurveyScreen
+        from scorecard.tui.survey_screen import SurveyScreen
 
         metrics, scanned_at = self.evidence(self.store, team)
         session = open_session(self.store, self.bank, team, self.current_quarter, metrics, scanned_at)
@@ -107,7 +107,7 @@ class ScorecardApp(App[None]):
             self.pop_screen()
 
     def complete_survey(self, session: SurveySession) -> None:
-        from scorecard.tui.results import ResultsScreen
+        from scorecard.tui.results_screen import ResultsScreen
 
         def show_results() -> None:
             self.pop_screen()  # the review
@@ -116,7 +116,7 @@ class ScorecardApp(App[None]):
         self.write_or_offer_retry(session.complete, show_results)
 
     def action_command_palette(self) -> None:
-        from scorecard.tui.survey import SurveyScreen
+        from scorecard.tui.survey_screen import SurveyScreen
 
         # On the survey, Ctrl+P jumps to any question; elsewhere it is Textual's usual palette.
         if isinstance(self.screen, SurveyScreen):

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Log, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from scorecard.services.scan_process import CancellableScan
+from scorecard.services.stoppable_scan import CancellableScan
 from scorecard.tui.app import ScorecardApp
 
 

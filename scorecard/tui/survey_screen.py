@@ -262,7 +262,7 @@ class SurveyScreen(Screen[None]):
         return jump
 
     def action_review(self) -> None:
-        from scorecard.tui.review import ReviewScreen
+        from scorecard.tui.review_screen import ReviewScreen
 
         def after_review(question_id: str | None) -> None:
             if question_id:

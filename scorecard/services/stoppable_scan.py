@@ -5,7 +5,7 @@ started: the child leads its own process group). Each repository's scan is writt
 transaction, so stopping it leaves the store with the previous complete scan of the repository being read, or
 the new one, never half: SQLite rolls back the unfinished transaction.
 
-The child is ``python -m scorecard.services.scan_process`` printing one JSON event per line, not a multiprocessing
+The child is ``python -m scorecard.services.stoppable_scan`` printing one JSON event per line, not a multiprocessing
 worker: it needs nothing from the parent's interpreter state (a Textual app replaces stdout and stderr).
 """
 
@@ -40,7 +40,7 @@ class CancellableScan:
         self.command = [
             sys.executable,
             "-m",
-            "scorecard.services.scan_process",
+            "scorecard.services.stoppable_scan",
             str(db_path),
             team,
             json.dumps(list(targets)),
@@ -91,7 +91,7 @@ def _emit(out: TextIO, kind: str, message: str = "", summary: dict[str, Any] | N
 def run_child(db_path: str, team: str, targets: list[tuple[str, str | None]], out: TextIO) -> None:
     """The child's work: scan each target in turn, reporting as it goes (also usable in-process by tests)."""
     from scorecard.errors import ScorecardError
-    from scorecard.evidence.scan import ScanOptions
+    from scorecard.evidence.repository_scan import ScanOptions
     from scorecard.services.scanning import scan_repositories
     from scorecard.store import Store
 

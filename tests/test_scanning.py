@@ -8,16 +8,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import click
 import pytest
-from click.testing import CliRunner
 
-from scorecard.cli import main
-from scorecard.evidence.scan import ScanOptions, scan_repository
+from scorecard.evidence.repository_scan import ScanOptions, scan_repository
 from scorecard.services.scanning import scan_repositories
 from scorecard.services.team_metrics import team_metrics
 from scorecard.store import Store
 from tests.gitrepo import RepoBuilder, run_git, scan_summary
+from tests.runner import run_cli as run
 
 NOW = datetime(2024, 7, 1, tzinfo=UTC)
 ARGPARSE = 'parser.add_argument(\n    "--{name}",\n    action="store_true",\n)\n'
@@ -127,12 +125,6 @@ def test_parallel_repositories_and_team_metrics(tmp_path: Path):
 
 
 # -- the command line ----------------------------------------------------------------------------------------
-
-
-def run(*args: str) -> click.testing.Result:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 def test_cli_scan_json_has_the_contract_keys(tmp_path: Path):

@@ -7,7 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from scorecard.services.scan_process import CancellableScan, run_child
+from scorecard.services.stoppable_scan import CancellableScan, run_child
 from scorecard.services.team_metrics import latest_metrics
 from scorecard.store import Store
 from tests.gitrepo import RepoBuilder

@@ -150,7 +150,7 @@ class HomeScreen(Screen[None]):
         self.app.open_survey(team)
 
     def action_scan(self) -> None:
-        from scorecard.tui.scan import ScanScreen
+        from scorecard.tui.scan_screen import ScanScreen
 
         team = self.selected_team()
         if team is None:
