@@ -9,7 +9,7 @@ generated repository per team, really scanned), then measures, in one run on thi
 - ``scorecard report --all`` end to end in a fresh process (interpreter start and imports included);
 - the size of the HTML file and how many charts it holds.
 
-Targets (the trend-report issue): under 3 s and under 2 MB. Not part of the test suite. Setting up the
+Targets: under 3 s and under 2 MB. Not part of the test suite. Setting up the
 organisation (surveys and scans) is timed apart and is not part of the figures.
 """
 

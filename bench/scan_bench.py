@@ -12,7 +12,7 @@ branches merged back, renames, flags added and removed, debt comments), then rep
 - PyDriller computing per-file churn on the first 2,000 commits, extrapolated to the whole history
   (``pip install pydriller`` first; it is not a dependency of scorecard).
 
-Targets (the git-evidence issue): scan <= 2.5 x the raw pass, >= 4 x faster than PyDriller, rescan < 1 s,
+Targets: scan <= 2.5 x the raw pass, >= 4 x faster than PyDriller, rescan < 1 s,
 peak memory < 400 MB. Not part of the test suite.
 """
 

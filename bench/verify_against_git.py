@@ -1,9 +1,9 @@
-"""Check a scan of a real repository against git itself: the "done when" of the git-evidence issue.
+"""Check a scan of a real repository against git itself: every figure a scan reports, recomputed with plain git.
 
 Run: .venv/bin/python bench/verify_against_git.py PATH [PATH...]
 
 For each repository it runs `scorecard scan PATH --json` into a temporary database, then computes the same
-figures with plain git and the issue's regexes written out here independently of scorecard's own code:
+figures with plain git and the contract's regexes written out here independently of scorecard's own code:
 
 - commits:            git rev-list --no-merges --count HEAD
 - churn:              sum of git log --no-merges -M --numstat (binary files excluded)
