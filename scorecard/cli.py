@@ -20,10 +20,11 @@ from typing import Any, TypeVar
 import click
 
 from scorecard import console
-from scorecard.errors import ScorecardError
+from scorecard.errors import ScorecardError, one_line
 from scorecard.paths import DB_ENV_VAR, resolve_db_path
 from scorecard.store import Store
 from scorecard.survey.bank import DEFAULT_BANK
+from scorecard.team_names import normalize_team_name
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,7 +36,9 @@ class ScorecardGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ScorecardError as error:
-            raise click.ClickException(str(error)) from None
+            # Messages quote user text: escaped and cut short, so a name cannot retitle the terminal or split
+            # the one line scripts read.
+            raise click.ClickException(one_line(str(error), limit=1000)) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:
@@ -49,7 +52,7 @@ class ScorecardGroup(click.Group):
             if os.environ.get("SCORECARD_DEBUG"):
                 traceback.print_exc()
             raise click.ClickException(
-                f"internal error ({type(error).__name__}: {error}); set SCORECARD_DEBUG=1 to see the traceback"
+                one_line(f"internal error ({type(error).__name__}: {error}); set SCORECARD_DEBUG=1 for the traceback")
             ) from None
 
 
@@ -73,8 +76,9 @@ def database_path(db_path: Path | None) -> Path:
     return resolve_db_path(db_path or group_value)
 
 
-def open_store(db_path: Path | None) -> Store:
-    return Store.open(database_path(db_path))
+def open_store(db_path: Path | None, create: bool = True) -> Store:
+    """The command's database; ``create=False`` for commands that only read (a typo makes no new file)."""
+    return Store.open(database_path(db_path), create=create)
 
 
 @click.group(cls=ScorecardGroup, invoke_without_command=True)
@@ -90,15 +94,25 @@ def main(ctx: click.Context, db_path: Path | None) -> None:
         run_tui(db_path)
 
 
-def run_tui(db_path: Path | None, **options: str | None) -> None:
-    """Open the terminal interface; it needs a real terminal on both ends."""
+def run_tui(
+    db_path: Path | None, team: str | None = None, quarter: str | None = None, bank_name: str | None = None
+) -> None:
+    """Open the terminal interface; it needs a real terminal on both ends. The quarter and the bank are checked
+    first, so a typo opens (or creates) no database."""
+    from scorecard.quarters import normalize_quarter
+    from scorecard.survey.bank_file import load_bank
+
+    quarter = normalize_quarter(quarter) if quarter else None
+    team = normalize_team_name(team) if team else None
+    if bank_name:
+        load_bank(bank_name)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise click.UsageError(
             "the interactive survey needs a terminal: for scripts use `scorecard survey --answers FILE`"
         )
     from scorecard.tui import make_app  # Textual is imported only when the TUI runs
 
-    make_app(db_path=database_path(db_path), **options).run()  # type: ignore[arg-type]
+    make_app(db_path=database_path(db_path), team=team, quarter=quarter, bank_name=bank_name).run()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -231,14 +245,18 @@ def survey(
 @json_option
 def show(team: str, quarter: str | None, bank_name: str | None, db_path: Path | None, as_json: bool) -> None:
     """Print a team's scores for its latest (or the given) survey, beside its latest git evidence."""
-    from scorecard.services.surveys import score_json, show_team
+    from scorecard.services.show import EvidenceOnly, evidence_only_json, show_team
+    from scorecard.services.surveys import score_json
 
-    with open_store(db_path) as store:
-        scored = show_team(store, team, quarter, bank_name)
-    if as_json:
-        console.print_json(score_json(scored))
+    team = normalize_team_name(team)  # inputs first: a bad one opens no database
+    with open_store(db_path, create=False) as store:
+        shown = show_team(store, team, quarter, bank_name)
+    if isinstance(shown, EvidenceOnly):
+        console.print_json(evidence_only_json(shown)) if as_json else console.print_evidence_only(shown)
+    elif as_json:
+        console.print_json(score_json(shown))
     else:
-        console.print_score(scored)
+        console.print_score(shown)
 
 
 @main.command()
@@ -248,7 +266,7 @@ def teams(db_path: Path | None, as_json: bool) -> None:
     """List teams with their latest survey."""
     from scorecard.services.teams import team_survey_rows
 
-    with open_store(db_path) as store:
+    with open_store(db_path, create=False) as store:
         rows = team_survey_rows(store)
     if as_json:
         console.print_json(rows)
@@ -295,10 +313,10 @@ def scan(
     With --json: one JSON document for one PATH, a list for several.
     """
     from scorecard.evidence.repository_scan import ScanOptions, load_flags_file
-    from scorecard.services.scanning import scan_repositories
+    from scorecard.services.scanning import check_repositories, scan_repositories
 
     options = ScanOptions(
-        team=team,
+        team=normalize_team_name(team),
         subdir=subdir,
         flags_config=load_flags_file(flags_file) if flags_file else None,
         exclude_paths=exclude_paths,
@@ -306,6 +324,7 @@ def scan(
         exclude_commits=exclude_commits,
         full=full,
     )
+    check_repositories(paths, subdir)  # a bad path fails before any database is opened or created
     with open_store(db_path) as store, console.scan_progress(enabled=not as_json) as bars:
         summaries = scan_repositories(
             store,
@@ -340,17 +359,20 @@ def scan(
 def report(team: str | None, all_teams: bool, demo: bool, output: Path, quarters: int, db_path: Path | None) -> None:
     """Write a self-contained HTML trend report (one file, works offline, prints a page per team)."""
     from scorecard import report as reports
+    from scorecard.files import refuse_overwriting_database
 
     given = [name for name, on in (("--team", team is not None), ("--all", all_teams), ("--demo", demo)) if on]
     if len(given) != 1:
         raise reports.ReportError(
             "choose one of --team T, --all or --demo" + (f", not {' and '.join(given)}" if given else "")
         )
+    refuse_overwriting_database(output, database_path(db_path))
     reports.check_writable(output)  # before any work: a wrong path fails in a moment, not after the report
     if demo:
         data = reports.demo_report(quarters)
     else:
-        with open_store(db_path) as store:
+        team = normalize_team_name(team) if team else None
+        with open_store(db_path, create=False) as store:
             data = reports.collect_report(store, team, quarters)
     reports.write_report(reports.render_report(data), output)
     click.echo(f"Wrote {output}: {len(data.teams)} team(s), {data.quarters[0]} to {data.quarters[-1]}", err=True)
@@ -371,15 +393,16 @@ def answers_export(
     team: str | None, quarter: str | None, bank_name: str | None, output: Path | None, db_path: Path | None
 ) -> None:
     """Write a survey's answers as YAML (the same format `survey --answers` reads)."""
+    from scorecard.files import refuse_overwriting_database, write_text_atomically
     from scorecard.services.surveys import export_answers
 
-    with open_store(db_path) as store:
-        text = export_answers(store, str(team), quarter, bank_name)
+    team = normalize_team_name(team)
+    if output is not None:
+        refuse_overwriting_database(output, database_path(db_path))
+    with open_store(db_path, create=False) as store:
+        text = export_answers(store, team, quarter, bank_name)
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
+    write_text_atomically(output, text)
     click.echo(f"Wrote {output}", err=True)

@@ -72,6 +72,17 @@ def print_score(scored: Any) -> None:
             out.print(Text(f"  {c.question_id} ({c.option_id}): {c.metric} = {c.value:g}. {c.message}"))
 
 
+def print_evidence_only(shown: Any) -> None:
+    """A team scanned but not surveyed yet (``shown``: a :class:`scorecard.services.show.EvidenceOnly`)."""
+    from scorecard.metric_contract import describe_metric
+
+    out = stdout()
+    out.print(Text(f"{shown.team} · no survey yet · scanned {shown.scanned_at} ({', '.join(shown.repos)})"))
+    out.print(Text(f"Take one with `scorecard survey --team {shown.team}` (or --answers FILE)."))
+    for name, value in shown.metrics.items():
+        out.print(Text(f"  {describe_metric(name, value)}"))
+
+
 def _print_improvements(out: Console, bank: Bank, improvements: Sequence[Any]) -> None:
     if not improvements:
         return

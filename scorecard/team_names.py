@@ -42,5 +42,6 @@ def normalize_team_name(raw: object) -> str:
 
 
 def team_key(name: str) -> str:
-    """What makes two names one team: the normalised name, case-folded."""
-    return normalize_team_name(name).casefold()
+    """What makes two names one team: the normalised name, case-folded, and normalised again (case folding can
+    leave a letter decomposed: Greek ΐ folds to three code points)."""
+    return unicodedata.normalize("NFC", normalize_team_name(name).casefold())

@@ -7,8 +7,17 @@ import pytest
 
 from scorecard.metric_contract import CITABLE_METRICS as METRIC_NAMES
 from scorecard.survey.bank import NA, UNKNOWN
-from scorecard.survey.bank_file import BankError, bank_files, lint_bank_file, load_bank, load_bank_file, topic_catalogue
+from scorecard.survey.bank_file import (
+    BankError,
+    bank_files,
+    lint_bank_file,
+    lint_bank_paths,
+    load_bank,
+    load_bank_file,
+    topic_catalogue,
+)
 from tests.banks import MEAN_BANK, write_bank
+from tests.runner import run_cli
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 
@@ -80,7 +89,7 @@ def test_yaml_syntax_error_has_a_line_number(tmp_path):
 def test_duplicate_yaml_key_is_a_problem(tmp_path):
     text = MEAN_BANK.replace("    text: Third question?\n", "    text: Third question?\n    text: Again?\n")
     [problem] = problems_of(tmp_path, text)
-    assert "question b-1: key 'text' given twice" in problem
+    assert "tiny.yaml:35: question b-1: key 'text' given twice" in problem
 
 
 def test_every_problem_is_listed_not_just_the_first(tmp_path):
@@ -147,3 +156,102 @@ def test_ml_test_score_is_the_rubric_exactly():
     assert [bank.level_for(s).id for s in (0, 0.5, 1, 1.5, 3, 4, 5, 5.5)] == [
         bank.levels[i].id for i in (0, 1, 1, 2, 3, 4, 4, 5)
     ]
+
+
+# -- any file gives problems, never an exception --------------------------------------------------------------
+
+
+def test_nested_lists_where_text_is_expected_are_problems(tmp_path):
+    text = (
+        MEAN_BANK.replace("area: beta", "area: [[beta]]")
+        .replace("[reproducibility]", "[[[x]], {a: 1}]")
+        .replace("contradicts: [all]", "contradicts: [[all]]")
+        .replace('op: ">="', "op: [x]")
+    )
+    found = problems_of(tmp_path, text)
+    assert any("question b-1: unknown area [['beta']]" in p for p in found)
+    assert any("question b-1: unknown topic [['x']]" in p for p in found)
+    assert any("question a-1: evidence rule has unknown comparison ['x']" in p for p in found)
+    assert any("question a-1: evidence rule contradicts unknown option ['all']" in p for p in found)
+
+
+def test_huge_numbers_are_problems(tmp_path):
+    text = (
+        MEAN_BANK.replace("{id: some, label: Some., points: 0.5}", "{id: some, label: Some., points: 1.0e+999}")
+        .replace("{id: half, label: Half., points: 0.5}", "{id: half, label: Half., points: " + "9" * 401 + "}")
+        .replace("max: 50", "max: 1" + "0" * 400)
+        .replace("threshold: 3", "threshold: 0x" + "f" * 5_000)
+        .replace("version: 1", "version: 10000000")
+    )
+    found = problems_of(tmp_path, text)
+    assert any("question a-1: option 'some' has points inf, outside [0, 1]" in p for p in found)
+    assert any("question b-1: option 'half' has points <an integer of about 402 digits>" in p for p in found)
+    assert any("level 'high': max must be a number" in p for p in found)
+    assert any("evidence rule threshold <an integer of about 6021 digits> is not a number" in p for p in found)
+    assert any("version must be a whole number from 1 to 1,000,000" in p for p in found)
+
+
+def test_deep_nesting_is_a_problem_with_a_line(tmp_path):
+    [problem] = problems_of(tmp_path, MEAN_BANK.replace("text: Second question?", "text: " + "[" * 5_000))
+    assert re.search(r"tiny\.yaml:26: YAML syntax error: nested deeper than 32 levels$", problem)
+
+
+def test_aliases_are_refused(tmp_path):
+    text = MEAN_BANK.replace("topics: [entanglement]", "topics: &t [entanglement]").replace("[glue_code]", "*t")
+    [problem] = problems_of(tmp_path, text)
+    assert "tiny.yaml:25: YAML syntax error: aliases (*name) are not allowed" in problem
+
+
+def test_a_key_given_twice_is_reported_on_the_line_that_repeats_it(tmp_path):
+    text = MEAN_BANK.replace("title: Tiny bank\n", "title: Tiny bank\ntitle: Again\n")
+    assert problems_of(tmp_path, text) == [f"{tmp_path / 'tiny.yaml'}:4: key 'title' given twice"]
+
+
+def test_ids_longer_than_64_characters_are_refused(tmp_path):
+    [problem] = problems_of(tmp_path, MEAN_BANK.replace("id: a-2", "id: " + "a" * 65))
+    assert "question 2 needs an id of lower-case letters, digits and dashes" in problem
+
+
+def test_a_bank_file_over_2_mb_is_refused(tmp_path):
+    text = MEAN_BANK + "".join(f"# {'padding ' * 12}{n}\n" for n in range(25_000))
+    assert len(text) > 2_000_000
+    [problem] = problems_of(tmp_path, text)
+    assert problem.endswith("tiny.yaml: the file is larger than 2 MB (2,000,000 bytes), the limit")
+
+
+@pytest.mark.parametrize("name", ["a\0b", "x" * 5_000, "x" * 5_000 + ".yaml"])
+def test_bank_names_no_file_system_accepts_are_bank_errors(name):
+    with pytest.raises(BankError, match=r"^(unknown question bank|no question bank file at) .{0,260}$"):
+        load_bank(name)
+
+
+# -- a shipped bank's id is the shipped bank's --------------------------------------------------------------------
+
+
+def test_a_custom_bank_cannot_take_a_shipped_bank_id(tmp_path):
+    text = MEAN_BANK.replace("id: tiny", "id: sculley2015").replace("version: 1", "version: 99")
+    [problem] = problems_of(tmp_path, text)
+    assert problem.endswith("tiny.yaml:1: bank id sculley2015 belongs to a shipped bank: give your bank its own id")
+    with pytest.raises(BankError, match="belongs to a shipped bank"):
+        load_bank(str(tmp_path / "tiny.yaml"))
+
+
+def test_the_shipped_file_and_an_exact_copy_keep_their_id(tmp_path):
+    [shipped] = [p for p in bank_files() if p.stem == "sculley2015"]
+    copy = tmp_path / "mine.yaml"
+    copy.write_bytes(shipped.read_bytes())
+    assert lint_bank_file(shipped) == [] and lint_bank_file(copy) == []
+
+
+# -- lint of folders ---------------------------------------------------------------------------------------------
+
+
+def test_lint_of_a_folder_without_bank_files_fails(tmp_path):
+    empty = tmp_path / "banks"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not a bank")
+    result = run_cli("questions", "lint", str(empty))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: no bank files in {empty}"
+    with pytest.raises(BankError, match="no bank files in"):
+        lint_bank_paths([empty])

@@ -393,8 +393,10 @@ def test_the_command_line_db_wins_over_the_environment(tmp_path, answers_file, i
     # After the command beats before it.
     assert cli("--db", str(group), "survey", "--answers", str(answers_file), "--db", str(command)).exit_code == 0
     assert command.exists()
-    assert json.loads(cli("teams", "--json").stdout) == []  # neither given: the environment's database
-    assert isolated_data.exists()
+    # Neither given: the environment's database, which a read-only command does not create.
+    missing = cli("teams", "--json")
+    assert missing.exit_code == 1 and f"no scorecard database at {isolated_data}" in missing.stderr
+    assert not isolated_data.exists()
 
 
 def test_bare_scorecard_without_a_terminal_says_what_to_do():

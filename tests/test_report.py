@@ -364,18 +364,6 @@ def test_report_errors_are_one_line(seeded, tmp_path, args, message):
     assert not out.exists()
 
 
-def test_report_without_surveys(tmp_path):
-    db = tmp_path / "empty.db"
-    with Store.open(db) as store:
-        store.ensure_team("quiet")
-    for args, message in (
-        (("--all",), "Error: no surveys yet"),
-        (("--team", "quiet"), "Error: team 'quiet' has no survey yet"),
-    ):
-        result = run("report", *args, "-o", str(tmp_path / "r.html"), "--db", str(db))
-        assert result.exit_code == 1 and result.output.startswith(message)
-
-
 @pytest.mark.parametrize("where", ["missing-folder", "directory", "read-only"])
 def test_report_to_an_unwritable_output(seeded, tmp_path, where):
     if where == "missing-folder":

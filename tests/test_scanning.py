@@ -436,3 +436,37 @@ def test_a_checkpoint_is_used_only_with_the_same_settings(tmp_path: Path):
     assert not again["scan"]["from_checkpoint"] and comparable(again) == comparable(scan_summary(repo.path))
     assert store.load_scan_checkpoint(repo_id) not in (None, b"PK\x03\x04 damaged")
     store.close()
+
+
+def break_history_half_way(repo: RepoBuilder) -> None:
+    """Remove the blob of the repository's first commit from its object store: HEAD still resolves and the
+    repository passes validation, but reading the history makes git fail at that commit."""
+    first_blob = run_git(repo.path, "rev-parse", f"{repo.heads['main']}~2:a.py").decode().strip()
+    pack_dir = repo.path / ".git" / "objects" / "pack"
+    for pack in list(pack_dir.glob("*.pack")):
+        data = pack.read_bytes()
+        for part in pack_dir.glob(f"{pack.stem}.*"):
+            part.unlink()
+        run_git(repo.path, "unpack-objects", "-q", input=data)
+    (repo.path / ".git" / "objects" / first_blob[:2] / first_blob[2:]).unlink()
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_a_repository_failing_half_way_writes_none_of_the_others(tmp_path: Path, jobs: int):
+    from scorecard.evidence import git
+
+    repos = [RepoBuilder(tmp_path / name) for name in ("one", "two", "three")]
+    for n, repo in enumerate(repos):
+        for month in (1, 2, 3):
+            repo.commit({"a.py": f"x = {n * 10 + month}\n"}, when=f"2024-0{month}-10")
+    db = tmp_path / "a.db"
+    with Store.open(db) as store:
+        scan_summary(repos[0].path, store=store)  # an earlier scan, which must stay the latest
+    before = "\n".join(sqlite3.connect(db).iterdump())
+    repos[0].commit({"b.py": "y = 1\n"}, when="2024-04-10")
+    break_history_half_way(repos[2])
+    git.open_repository(repos[2].path)  # the failure is not at validation
+
+    with Store.open(db) as store, pytest.raises(git.MiningError):
+        scan_repositories(store, [repo.path for repo in repos], ScanOptions(team="t", now=NOW), jobs=jobs)
+    assert "\n".join(sqlite3.connect(db).iterdump()) == before

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from scorecard.errors import ScorecardError
-from scorecard.quarters import quarter_window
+from scorecard.quarters import quarter_of, quarter_window
 from scorecard.report import trends
 from scorecard.services.team_metrics import team_metrics
 from scorecard.store import Store
@@ -19,7 +19,7 @@ DEFAULT_QUARTERS = 8
 
 
 class ReportError(ScorecardError):
-    """A report that cannot be made: an unknown team, no surveys, an output that cannot be written."""
+    """A report that cannot be made: an unknown team, nothing to report, an output that cannot be written."""
 
 
 @dataclass
@@ -52,40 +52,63 @@ class ReportInput:
     git: GitFrames = field(default_factory=GitFrames)
     generated_at: str = ""
     title: str = "Technical debt review"
+    unsurveyed: tuple[str, ...] = ()
+    """The teams with no survey at all (not only none in the window): their page says how to take one."""
 
 
 def collect_report(
     store: Store, team: str | None = None, quarters: int = DEFAULT_QUARTERS, title: str | None = None
 ) -> ReportInput:
     """Read one team's history (``team``) or every team's, over the last ``quarters`` quarters that have a
-    survey. Raises :class:`ReportError` for an unknown team or when there is no survey at all."""
+    survey, or, where no team in the report has one, that have git evidence. Raises :class:`ReportError` for an
+    unknown team, or when there is neither a survey nor a scan to report."""
     known = [t.name for t in store.list_teams()]
     if team is not None and team not in known:
         raise ReportError(f"unknown team {team!r} (teams: {', '.join(known) or 'none yet'})")
     teams = [team] if team is not None else known
     answers = trends.answers_frame(store.survey_answer_rows(teams))
+    unsurveyed = tuple(sorted(set(teams) - set(answers["team"])))
     if answers.empty:
-        if team is not None:
-            raise ReportError(f"team {team!r} has no survey yet: import one with `scorecard survey --answers FILE`")
-        raise ReportError("no surveys yet: import one with `scorecard survey --answers FILE`")
-    window = quarter_window(str(answers["quarter"].max()), quarters)
-    answers = answers[answers["quarter"] >= window[0]].reset_index(drop=True)
-    # A window that starts before the first survey would open every chart on empty quarters.
-    window = [quarter for quarter in window if quarter >= answers["quarter"].min()]
+        git = collect_git_frames(store, teams, None)
+        window = _evidence_window(git, quarters, team)
+        git.churn = git.churn[git.churn["quarter"] >= window[0]].reset_index(drop=True)
+    else:
+        window = quarter_window(str(answers["quarter"].max()), quarters)
+        answers = answers[answers["quarter"] >= window[0]].reset_index(drop=True)
+        # A window that starts before the first survey would open every chart on empty quarters.
+        window = [quarter for quarter in window if quarter >= answers["quarter"].min()]
+        git = collect_git_frames(store, teams, window[0])
     return ReportInput(
         teams=teams,
         answers=answers,
         quarters=window,
         scope="team" if team is not None else "org",
-        git=collect_git_frames(store, teams, window[0]),
+        git=git,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         title=title or (f"Technical debt: {team}" if team is not None else "Technical debt review"),
+        unsurveyed=unsurveyed,
     )
 
 
-def collect_git_frames(store: Store, teams: Sequence[str], first_quarter: str) -> GitFrames:
+def _evidence_window(git: GitFrames, quarters: int, team: str | None) -> list[str]:
+    """The last ``quarters`` quarters up to the latest with git evidence, from the first with any; raises
+    :class:`ReportError` when nothing was scanned."""
+    if not git.scanned_at:
+        if team is not None:
+            raise ReportError(f"team {team!r} has no survey yet: import one with `scorecard survey --answers FILE`")
+        raise ReportError(
+            "nothing to report yet: no survey and no scan (import a survey with `scorecard survey --answers FILE`, "
+            "or scan a team's repository with `scorecard scan PATH --team T`)"
+        )
+    found = set(git.metrics["quarter"]) | set(git.churn["quarter"])
+    found = found or {quarter_of(datetime.fromisoformat(moment)) for moment in git.scanned_at.values()}
+    window = quarter_window(max(found), quarters)
+    return [quarter for quarter in window if quarter >= min(found)]
+
+
+def collect_git_frames(store: Store, teams: Sequence[str], first_quarter: str | None) -> GitFrames:
     """The git frames of ``teams`` from the store's scan tables (nothing for teams never scanned); churn from
-    ``first_quarter`` on."""
+    ``first_quarter`` on (None: all of it)."""
     snapshots: dict[str, dict[str, dict[str, float]]] = {}
     flags: list[tuple[Any, ...]] = []
     churn: list[tuple[Any, ...]] = []

@@ -72,6 +72,8 @@ class PreparedFrames:
     survey_frames: Mapping[tuple[str, str], TeamSurveyFrames]
     """(team, bank) -> the team's frames of the bank, for every team and bank with a survey."""
     git_frames: Mapping[str, TeamGitFrames]
+    unsurveyed: frozenset[str] = frozenset()
+    """The teams with no survey at all."""
 
     def surveys_of(self, team: str) -> list[TeamSurveyFrames]:
         """The team's frames of each bank it answered, in bank order."""
@@ -130,6 +132,7 @@ def prepare_frames(data: ReportInput, bank_for: trends.BankResolver) -> Prepared
         area_medians=areas.groupby(["bank_id", "area", "quarter"])["score"].median().to_dict(),
         survey_frames=_survey_frames(trends.headlines(answers, bank_for), banks, by_team_and_bank),
         git_frames=_git_frames(data.git, data.teams, data.quarters),
+        unsurveyed=frozenset(data.unsurveyed),
     )
 
 

@@ -44,6 +44,8 @@ class TeamPage:
     latest_quarter: str | None
     banks: list[BankSection]
     git: GitSection
+    never_surveyed: bool = False
+    """No survey at all (not only none in the report's quarters): the page says how to take one."""
 
 
 def team_page(frames: PreparedFrames, team: str, charts: ChartMaker) -> TeamPage:
@@ -55,6 +57,7 @@ def team_page(frames: PreparedFrames, team: str, charts: ChartMaker) -> TeamPage
         latest_quarter=max((section.headline.quarter for section in sections), default=None),
         banks=sections,
         git=git_section(frames.git_frames[team], frames.quarters, charts),
+        never_surveyed=team in frames.unsurveyed,
     )
 
 

@@ -1,8 +1,9 @@
 """Scanning a team's repositories into the store: the use case behind ``scorecard scan`` and the TUI's scan.
 
-One repository: :func:`scorecard.evidence.repository_scan.scan_repository` (mining and metrics, no writes) then
-``Store.save_scan`` (one transaction). Several: :func:`scan_repositories` mines them in parallel processes
-(``--jobs``) and writes each result from the calling process, so the database has one writer.
+:func:`scan_repositories` mines every repository first (:func:`scorecard.evidence.repository_scan.scan_repository`,
+no writes; in parallel processes with ``--jobs``), then writes all the results from the calling process in ONE
+transaction (``Store.save_scans``): the database has one writer, and a repository that fails half way through its
+history leaves the store as it was, not with the others' scans written.
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ def _scan_in_worker(db_path: str, path: str, options: ScanOptions) -> RepoScan:
         return scan_repository(path, options, state, stored, checkpoint=checkpoint)
 
 
+def check_repositories(paths: Sequence[str | os.PathLike[str]], subdir: str | None = None) -> None:
+    """Every path is a repository that can be scanned (with ``subdir`` at its HEAD); the first that is not
+    raises. Cheap (no history is read): the command line calls it before it opens, or creates, a database."""
+    for path in _distinct(paths):
+        git.open_repository(path, subdir)
+
+
 def scan_repositories(
     store: Store,
     paths: Sequence[str | os.PathLike[str]],
@@ -55,31 +63,49 @@ def scan_repositories(
     progress: Progress | None = None,
     advance: Callable[[str, int, int], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Scan every path for ``options.team`` and store each result; returns the JSON summaries in order.
+    """Scan every path for ``options.team`` and store the results; returns the JSON summaries in order.
 
-    Every path is validated first, so a bad one fails the command before anything is written. With more
-    than one repository and ``jobs`` > 1 the repositories are mined in parallel processes. ``advance`` hears
-    (path, commits read, commits to read) while a repository is read in this process (not from workers).
+    Every path is validated first, so a bad one fails the command before any is read; every repository is
+    mined before anything is written, and all are written together or none is. A path given twice is scanned
+    once. With more than one repository and ``jobs`` > 1 the repositories are mined in parallel processes.
+    ``advance`` hears (path, commits read, commits to read) while a repository is read in this process (not
+    from workers).
     """
-    for path in paths:
-        git.open_repository(path, options.subdir)
+    unique = _distinct(paths)
+    check_repositories(unique, options.subdir)
     jobs = max(1, jobs or os.cpu_count() or 1)
     say = progress or (lambda message: None)
-    summaries: list[dict[str, Any]] = []
-    if len(paths) == 1 or jobs == 1 or store.path is None:
-        for path in paths:
-            state, stored, checkpoint = _previous_scan(store, options, path)
-            ticks = (lambda read, total, path=path: advance(str(path), read, total)) if advance else None
-            result = scan_repository(path, options, state, stored, say, checkpoint=checkpoint, advance=ticks)
-            store.save_scan(result.record, checkpoint=result.checkpoint)
-            summaries.append(result.summary)
-            say(f"{result.summary['repo']}: stored in {result.summary['elapsed_s']:.1f}s")
-        return summaries
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        futures = [pool.submit(_scan_in_worker, str(store.path), str(path), options) for path in paths]
-        for future in futures:
-            result = future.result()
-            store.save_scan(result.record, checkpoint=result.checkpoint)
-            summaries.append(result.summary)
-            say(f"{result.summary['repo']}: stored in {result.summary['elapsed_s']:.1f}s")
-    return summaries
+    if len(unique) == 1 or jobs == 1 or store.path is None:
+        results = [_scan_here(store, path, options, say, advance) for path in unique]
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(unique))) as pool:
+            futures = [pool.submit(_scan_in_worker, str(store.path), path, options) for path in unique]
+            results = [future.result() for future in futures]
+    store.save_scans([(result.record, result.checkpoint) for result in results])
+    for result in results:
+        say(f"{result.summary['repo']}: stored (read in {result.summary['elapsed_s']:.1f}s)")
+    return [result.summary for result in results]
+
+
+def _scan_here(
+    store: Store,
+    path: str,
+    options: ScanOptions,
+    say: Progress,
+    advance: Callable[[str, int, int], None] | None,
+) -> RepoScan:
+    state, stored, checkpoint = _previous_scan(store, options, path)
+    ticks = (lambda read, total: advance(path, read, total)) if advance else None
+    return scan_repository(path, options, state, stored, say, checkpoint=checkpoint, advance=ticks)
+
+
+def _distinct(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """The paths in order, each repository once: two spellings of one would write its history twice."""
+    seen: set[Path] = set()
+    distinct = []
+    for path in paths:
+        place = Path(path).expanduser().resolve()
+        if place not in seen:
+            seen.add(place)
+            distinct.append(str(path))
+    return distinct

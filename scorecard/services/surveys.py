@@ -11,16 +11,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from scorecard.errors import ScorecardError
+from scorecard.errors import ScorecardError, describe
 from scorecard.quarters import current_quarter, normalize_quarter
 from scorecard.services.team_metrics import latest_metrics, team_metrics
 from scorecard.store import Store
-from scorecard.survey.answers_file import AnswersError, answers_yaml, read_answers_file, resolve_answers
+from scorecard.survey.answers_file import AnswersError, answers_yaml, file_label, read_answers_file, resolve_answers
 from scorecard.survey.bank import DEFAULT_BANK, Bank
 from scorecard.survey.bank_file import load_bank
 from scorecard.survey.contradictions import Contradiction, find_contradictions
 from scorecard.survey.records import AnswerInput, StoredAnswer, Survey
 from scorecard.survey.scoring import ScoreCard, counted_answers, score_answers, survey_is_complete
+from scorecard.team_names import TeamNameError, normalize_team_name, team_key
 
 
 class SurveyNotFound(ScorecardError):
@@ -59,15 +60,31 @@ def prepare_import(
     current quarter and the ``sculley2015`` bank.
     """
     parsed = read_answers_file(path)
-    if team and parsed.team and team != parsed.team:
-        raise AnswersError(f"answers file {path} is for team {parsed.team!r}, not {team!r}")
-    team_name = team or parsed.team
-    if not team_name or not team_name.strip():
-        raise AnswersError(f"answers file {path} names no team: add `team:` or pass --team")
+    team_name = _import_team(path, parsed.team, team)
     quarter_name = normalize_quarter(quarter) if quarter else parsed.quarter or current_quarter(now)
     bank = load_bank(bank_name or parsed.bank or DEFAULT_BANK)
-    resolved = resolve_answers(bank, parsed.answers, source=f"answers file {path}")
-    return PreparedImport(team_name.strip(), quarter_name, bank, tuple(resolved))
+    resolved = resolve_answers(bank, parsed.answers, source=file_label(path))
+    return PreparedImport(team_name, quarter_name, bank, tuple(resolved))
+
+
+def _import_team(path: Path | str, in_file: str | None, option: str | None) -> str:
+    """The team of an import: ``--team`` and the file's ``team:`` normalised, and one team when both are given."""
+    if option is not None:
+        try:
+            option = normalize_team_name(option)
+        except TeamNameError as error:
+            raise TeamNameError(f"--team: {error}") from None
+    if in_file is not None and in_file.strip():
+        try:
+            in_file = normalize_team_name(in_file)
+        except TeamNameError as error:
+            raise AnswersError(f"{file_label(path)}: team: {error}") from None
+        if option is not None and team_key(option) != team_key(in_file):
+            raise AnswersError(f"{file_label(path)} is for team {describe(in_file)}, not {describe(option)}")
+    team_name = option or in_file
+    if not team_name or not team_name.strip():
+        raise AnswersError(f"{file_label(path)} names no team: add `team:` or pass --team")
+    return team_name
 
 
 def apply_import(store: Store, prepared: PreparedImport) -> ImportResult:
@@ -249,20 +266,32 @@ class TeamOverview:
     overall: float | None
     level: str | None
     status: str
-    """"none", "draft 40%" or "complete"."""
+    """"none", "draft 40%", "complete", or "draft" alone when the survey's bank cannot be loaded to score it."""
     score_text: str = "-"
     """``overall`` as people read it, on the scale of the survey's bank (``-`` for none yet)."""
 
 
 def team_overviews(store: Store, bank: Bank | None = None) -> list[TeamOverview]:
-    """Every team with its latest survey's score and status, by team name (``bank``: a custom bank in use)."""
+    """Every team with its latest survey's score and status, by team name (``bank``: a custom bank in use).
+
+    A survey of another custom bank (a file known by its path, not by the id the survey stores) cannot be
+    scored here: its row has the status and no score, and the other teams are listed as usual.
+    """
     rows = []
     for team in store.list_teams():
         survey = store.latest_survey(team.name)
         if survey is None:
             rows.append(TeamOverview(team.name, None, None, None, None, "none"))
             continue
-        scored = score_survey(store, survey, bank=bank)
+        survey_bank = bank if bank is not None and bank.id == survey.bank_id else None
+        if survey_bank is None:
+            try:
+                survey_bank = load_bank(survey.bank_id)
+            except ScorecardError:  # no shipped bank has this id
+                status = "complete" if survey.status == "complete" else "draft"
+                rows.append(TeamOverview(team.name, survey.quarter, survey.bank_id, None, None, status))
+                continue
+        scored = score_survey(store, survey, bank=survey_bank)
         card = scored.card
         answered = len(counted_answers(scored.answers))
         status = "complete" if survey.status == "complete" else f"draft {answered / max(card.questions, 1):.0%}"

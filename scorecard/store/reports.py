@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from scorecard.store.scans import ScanQueries
+from scorecard.store.surveys import lookup_key
 from scorecard.survey.records import SURVEY_ANSWER_COLUMNS
 
 
@@ -27,8 +28,8 @@ class ReportQueries(ScanQueries):
         if teams is not None:
             if not teams:
                 return []
-            where.append(f"t.name in ({', '.join('?' * len(teams))})")
-            params.extend(teams)
+            where.append(f"t.key in ({', '.join('?' * len(teams))})")
+            params.extend(lookup_key(team) for team in teams)
         if first_quarter is not None:
             where.append("s.quarter >= ?")
             params.append(first_quarter)
@@ -60,7 +61,7 @@ class ReportQueries(ScanQueries):
         return self.db.execute(
             "select c.quarter, f.path, sum(coalesce(f.added, 0) + coalesce(f.deleted, 0)) from file_changes f "
             "join commits c on c.repo_id = f.repo_id and c.sha = f.sha join repos r on r.id = f.repo_id "
-            "join teams t on t.id = r.team_id where t.name = ? and c.parent_count <= 1 and c.quarter >= ? "
+            "join teams t on t.id = r.team_id where t.key = ? and c.parent_count <= 1 and c.quarter >= ? "
             "group by c.quarter, f.path",
-            [team, first_quarter or ""],
+            [lookup_key(team), first_quarter or ""],
         ).fetchall()

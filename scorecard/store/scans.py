@@ -1,9 +1,9 @@
 """Repositories, scans and the mined history: every query of the git-evidence side of the store.
 
-A scan is written in ONE transaction: after Ctrl-C the store holds the previous complete scan or the new one,
-never half of one. The history (commits, file changes) is kept so every metric can be recomputed and a
-rescan can read only new commits. Reads return rows; the arithmetic of a team's metrics is
-:mod:`scorecard.evidence.team`'s, never SQL's.
+A scan is written in ONE transaction, and so are several repositories' scans (:meth:`ScanQueries.save_scans`):
+after Ctrl-C the store holds the previous complete scans or the new ones, never half of them. The history
+(commits, file changes) is kept so every metric can be recomputed and a rescan can read only new commits. Reads
+return rows; the arithmetic of a team's metrics is :mod:`scorecard.evidence.team`'s, never SQL's.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from scorecard.evidence.records import (
     RepoMetrics,
     ScanRecord,
 )
-from scorecard.store.surveys import SurveyQueries
+from scorecard.store.surveys import SurveyQueries, lookup_key
 
 BATCH_ROWS = 10_000
 
@@ -52,17 +52,16 @@ class ScanQueries(SurveyQueries):
         return [
             (path, subdir or None)
             for path, subdir in self.db.execute(
-                "select r.path, r.subdir from repos r join teams t on t.id = r.team_id where t.name = ? "
+                "select r.path, r.subdir from repos r join teams t on t.id = r.team_id where t.key = ? "
                 "order by r.path, r.subdir",
-                [team],
+                [lookup_key(team)],
             )
         ]
 
     def find_repo(self, team: str, path: str, subdir: str | None) -> int | None:
         row = self.db.execute(
-            "select r.id from repos r join teams t on t.id = r.team_id "
-            "where t.name = ? and r.path = ? and r.subdir = ?",
-            [team, path, subdir or ""],
+            "select r.id from repos r join teams t on t.id = r.team_id where t.key = ? and r.path = ? and r.subdir = ?",
+            [lookup_key(team), path, subdir or ""],
         ).fetchone()
         return int(row[0]) if row else None
 
@@ -118,17 +117,25 @@ class ScanQueries(SurveyQueries):
         (a history of scans). ``checkpoint`` (the metrics' state at the scanned head) replaces the
         repository's previous one; without it the repository has none until its next scan.
         """
+        return self.save_scans([(scan, checkpoint)])[0]
+
+    def save_scans(self, scans: Sequence[tuple[ScanRecord, bytes | None]]) -> list[int]:
+        """Write several repositories' scans (each with its checkpoint, as :meth:`save_scan`) in ONE
+        transaction: all of them or, if one fails, none. Returns the new scans' ids in order."""
         with self._writing():
-            repo_id = self._ensure_repo(scan)
-            self._clear_history(repo_id, scan)
-            scan_id = self._insert_scan(repo_id, scan)
-            self._insert_rows(repo_id, scan_id, scan)
-            self.db.execute("delete from scan_checkpoints where repo_id = ?", [repo_id])
-            if checkpoint is not None:
-                self.db.execute(
-                    _insert("scan_checkpoints", ("repo_id", "scan_id", "head", "state")),
-                    [repo_id, scan_id, scan.head, checkpoint],
-                )
+            return [self._write_scan(scan, checkpoint) for scan, checkpoint in scans]
+
+    def _write_scan(self, scan: ScanRecord, checkpoint: bytes | None) -> int:
+        repo_id = self._ensure_repo(scan)
+        self._clear_history(repo_id, scan)
+        scan_id = self._insert_scan(repo_id, scan)
+        self._insert_rows(repo_id, scan_id, scan)
+        self.db.execute("delete from scan_checkpoints where repo_id = ?", [repo_id])
+        if checkpoint is not None:
+            self.db.execute(
+                _insert("scan_checkpoints", ("repo_id", "scan_id", "head", "state")),
+                [repo_id, scan_id, scan.head, checkpoint],
+            )
         return scan_id
 
     def _ensure_repo(self, scan: ScanRecord) -> int:
@@ -207,8 +214,8 @@ class ScanQueries(SurveyQueries):
         return self.db.execute(
             "select s.id, r.id, r.name, s.scanned_at from repos r join teams t on t.id = r.team_id "
             "join scans s on s.id = (select max(id) from scans where repo_id = r.id) "
-            "where t.name = ? order by r.name",
-            [team],
+            "where t.key = ? order by r.name",
+            [lookup_key(team)],
         ).fetchall()
 
     def latest_repo_metrics(self, team: str) -> list[RepoMetrics]:
@@ -257,8 +264,8 @@ class ScanQueries(SurveyQueries):
         """``(repo name, quarter, metric, value)`` of every per-quarter value of the team's repositories."""
         return self.db.execute(
             "select r.name, q.quarter, q.metric, q.value from quarter_metrics q join repos r on r.id = q.repo_id "
-            "join teams t on t.id = r.team_id where t.name = ? order by r.name, q.quarter",
-            [team],
+            "join teams t on t.id = r.team_id where t.key = ? order by r.name, q.quarter",
+            [lookup_key(team)],
         ).fetchall()
 
     def latest_scan_summary(self, team: str) -> list[dict[str, Any]]:
@@ -267,9 +274,9 @@ class ScanQueries(SurveyQueries):
             json.loads(row[0])
             for row in self.db.execute(
                 "select s.summary from scans s join (select max(s2.id) as id from scans s2 "
-                "join repos r on r.id = s2.repo_id join teams t on t.id = r.team_id where t.name = ? "
+                "join repos r on r.id = s2.repo_id join teams t on t.id = r.team_id where t.key = ? "
                 "group by s2.repo_id) latest on latest.id = s.id",
-                [team],
+                [lookup_key(team)],
             )
             if row[0]
         ]

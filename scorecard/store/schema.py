@@ -6,10 +6,17 @@ Never edit a migration that has shipped; add a new one. The number applied is th
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from scorecard.team_names import TeamNameError, team_key
+
 migrations = Migrations("scorecard")
+MIGRATIONS_TABLE = Migrations.migrations_table
 
 
 @migrations()
@@ -173,8 +180,59 @@ def m004_blob_findings(db: sqlite_utils.Database) -> None:
     db.execute("alter table blob_findings rename column evidence to findings")
 
 
+@migrations()
+def m005_team_keys(db: sqlite_utils.Database) -> None:
+    """One team however its name is typed: ``teams.key`` is the name's :func:`scorecard.team_names.team_key`
+    (case-folded NFC), unique, and every lookup by name goes through it.
+
+    Existing rows get their key here. Two teams stored before keys existed may share one (``Ranking`` and
+    ``ranking``): the migration does not fail and merges nothing. Both rows are kept with their surveys and
+    scans; the first (lowest id) gets the key, each later one ``key#id`` (``#id`` repeated while that is
+    taken), which is also how a person reaches it (``ranking#7``). A stored name that today's rules refuse gets
+    its case-folded NFC spelling as its key.
+    """
+    db.execute("alter table teams add column key text")
+    rows = db.execute("select id, name from teams order by id").fetchall()
+    for team_id, key in distinct_team_keys(rows).items():
+        db.execute("update teams set key = ? where id = ?", [key, team_id])
+    db.table("teams").create_index(["key"], unique=True)
+
+
+def distinct_team_keys(rows: Iterable[tuple[int, str]]) -> dict[int, str]:
+    """``{id: key}`` for ``(id, name)`` rows in id order, no two alike (the collision rule of m005)."""
+    wanted: dict[int, str] = {}
+    for team_id, name in rows:
+        try:
+            wanted[team_id] = team_key(name)
+        except TeamNameError:
+            wanted[team_id] = unicodedata.normalize("NFC", name).casefold()
+    first: dict[str, int] = {}
+    for team_id, key in wanted.items():
+        first.setdefault(key, team_id)
+    taken = set(first)
+    keys: dict[int, str] = {}
+    for team_id, key in wanted.items():
+        if first[key] != team_id:
+            while key in taken:
+                key += f"#{team_id}"
+            taken.add(key)
+        keys[team_id] = key
+    return keys
+
+
 def known_migration_names() -> list[str]:
     return [migration.name for migration in migrations._migrations]
+
+
+@cache
+def known_table_names() -> frozenset[str]:
+    """Every table some version of the schema has: a file holding any other is not a scorecard database."""
+    names = {MIGRATIONS_TABLE}
+    with sqlite_utils.Database(memory=True) as db:
+        for migration in migrations._migrations:
+            migration.fn(db)
+            names.update(db.table_names())
+    return frozenset(names)
 
 
 SCHEMA_VERSION = len(known_migration_names())

@@ -7,27 +7,45 @@ from typing import Any
 
 from scorecard.store.connection import Database
 from scorecard.survey.records import AnswerInput, StoredAnswer, Survey, Team
+from scorecard.team_names import TeamNameError, normalize_team_name, team_key
+
+
+def lookup_key(name: str) -> str | None:
+    """The key a query finds the team called ``name`` by; None (no team) for a name no team can have."""
+    try:
+        return team_key(name)
+    except TeamNameError:
+        return None
 
 
 class SurveyQueries(Database):
-    """Reads and writes of teams, surveys and answers; every write is one transaction."""
+    """Reads and writes of teams, surveys and answers; every write is one transaction.
+
+    A team is found by its key (:func:`scorecard.team_names.team_key`), so ``Ranking``, ``RANKING`` and
+    ``ranking`` are one team; its display name is the spelling it was first given.
+    """
 
     # -- teams --------------------------------------------------------------------------------------------
 
     def get_team(self, name: str) -> Team | None:
-        row = self.db.execute("select id, name from teams where name = ?", [name]).fetchone()
+        row = self.db.execute("select id, name from teams where key = ?", [lookup_key(name)]).fetchone()
         return Team(row[0], row[1]) if row else None
 
     def ensure_team(self, name: str) -> Team:
-        """The team called ``name``, created if new (in its own transaction)."""
+        """The team called ``name`` (however it is cased), created if new (in its own transaction)."""
+        name = normalize_team_name(name)  # before the transaction: a blank name never reaches the database
         with self._writing():
             return self._ensure_team(name)
 
     def _ensure_team(self, name: str) -> Team:
+        # Callers normalise names already; normalising again keeps a blank or invisible name out of the table.
+        name = normalize_team_name(name)
         team = self.get_team(name)
         if team:
             return team
-        cursor = self.db.execute("insert into teams (name, created_at) values (?, ?)", [name, self._now()])
+        cursor = self.db.execute(
+            "insert into teams (name, key, created_at) values (?, ?, ?)", [name, team_key(name), self._now()]
+        )
         return Team(int(cursor.lastrowid or 0), name)
 
     def list_teams(self) -> list[Team]:
@@ -47,14 +65,14 @@ class SurveyQueries(Database):
         return [Survey(*row) for row in self.db.execute(sql, list(params))]
 
     def find_survey(self, team: str, quarter: str, bank_id: str) -> Survey | None:
-        found = self._surveys("t.name = ? and s.quarter = ? and s.bank_id = ?", [team, quarter, bank_id])
+        found = self._surveys("t.key = ? and s.quarter = ? and s.bank_id = ?", [lookup_key(team), quarter, bank_id])
         return found[0] if found else None
 
     def surveys_for_team(self, team: str, bank_id: str | None = None) -> list[Survey]:
         """A team's surveys, newest quarter first."""
         if bank_id is None:
-            return self._surveys("t.name = ?", [team])
-        return self._surveys("t.name = ? and s.bank_id = ?", [team, bank_id])
+            return self._surveys("t.key = ?", [lookup_key(team)])
+        return self._surveys("t.key = ? and s.bank_id = ?", [lookup_key(team), bank_id])
 
     def latest_survey(self, team: str, bank_id: str | None = None, quarter: str | None = None) -> Survey | None:
         """The survey of ``quarter`` (or the newest quarter) for ``team``, optionally of one bank."""

@@ -9,23 +9,40 @@ answers:
   glue-code-2: {option: manual, note: "wrapped in our own predictor API"}
   feedback-1: na
 ```
-Reading checks the whole file against its bank and reports every unknown question and option at once, so a
-user fixes the file in one pass. Pure apart from reading the file.
+Reading checks the whole file against its bank and reports every unknown question and option at once (the
+first few, then how many more), so a user fixes the file in one pass. Pure apart from reading the file.
+
+What is refused, and why: YAML's own types are never turned into text (``team: no`` is a boolean, ``quarter:
+2026`` a number: each says so rather than becoming "False" or "2026"); a key given twice anywhere (YAML would
+silently keep the last); aliases (``*name``), because a 414-byte file of nested aliases is 400 MB once walked,
+and refusing them costs nothing where a cap would count every expansion (see :mod:`.yaml_file`); a file over
+1 MB and a note over 2,000 characters. Every message quotes at most :data:`SHOWN` characters of a value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from scorecard.errors import ScorecardError
-from scorecard.quarters import normalize_quarter
+from scorecard.errors import ScorecardError, describe, one_line
+from scorecard.quarters import QuarterError, normalize_quarter
 from scorecard.survey.bank import Bank
 from scorecard.survey.records import AnswerInput, StoredAnswer
+from scorecard.survey.yaml_file import LineDict, YamlFileError, parse_yaml, read_text
+
+MAX_ANSWERS_FILE_BYTES = 1_000_000
+MAX_NOTE = 2_000
+SHOWN = 60
+"""Characters of a value quoted in a message."""
+LISTED = 5
+"""Problems, or unknown ids, listed in one message (each cut to 150 characters); the rest are counted."""
+MAX_MESSAGE = 1_000
+FIELDS = ("team", "quarter", "bank", "answers")
 
 
 class AnswersError(ScorecardError):
@@ -48,92 +65,150 @@ class AnswersFile:
     answers: tuple[FileAnswer, ...]
 
 
-def _answer(path: str, question_id: str, value: Any) -> FileAnswer | str:
-    """One entry of ``answers:``; a string describing the problem when it is malformed."""
+def file_label(path: Path | str) -> str:
+    """How messages name an answers file: its path on one line, cut if very long."""
+    return f"answers file {one_line(str(path), 200)}"
+
+
+def _listed(items: list[str], separator: str = "; ") -> str:
+    more = len(items) - LISTED
+    shown = separator.join(one_line(item, 150) for item in items[:LISTED])
+    return shown + (f"{separator}and {more} more" if more > 0 else "")
+
+
+def _key(key: Any) -> str:
+    """A mapping key for a message: text as it is (escaped, cut), anything else quoted like a value."""
+    return one_line(key, SHOWN) if isinstance(key, str) else describe(key, SHOWN)
+
+
+def _kind(value: Any) -> str:
+    """What a value that should have been text is, for a message."""
+    if isinstance(value, bool):
+        return f"a yes/no value ({value})"
+    if isinstance(value, int | float):
+        return f"a number ({describe(value, 30)})"
+    if isinstance(value, date):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, list | dict):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return f"{type(value).__name__} {describe(value, 30)}"
+
+
+def _duplicates(node: LineDict, what: str = "") -> list[str]:
+    return [f"line {line}: {what}{_key(key)} given twice" for key, line in node.duplicates]
+
+
+def _answer(question_id: str, value: Any) -> FileAnswer | list[str]:
+    """One entry of ``answers:``; the problems when it is malformed."""
+    shown = one_line(question_id, SHOWN)
     note = None
-    if isinstance(value, dict):
-        unknown_keys = sorted(set(value) - {"option", "note"})
+    if isinstance(value, LineDict):
+        problems = _duplicates(value, f"{shown}: ")
+        unknown_keys = [_key(key) for key in value if key not in ("option", "note")]
         if unknown_keys:
-            return f"{question_id}: unknown keys {', '.join(map(str, unknown_keys))} (use option and note)"
+            problems.append(f"{shown}: unknown keys {_listed(unknown_keys, ', ')} (use option and note)")
         note = value.get("note")
         if note is not None and not isinstance(note, str):
-            return f"{question_id}: note must be text"
+            problems.append(f"{shown}: note must be text, not {_kind(note)}")
+        elif note is not None and len(note) > MAX_NOTE:
+            problems.append(f"{shown}: note has {len(note):,} characters, at most {MAX_NOTE:,}")
+        if problems:
+            return problems
         value = value.get("option")
     if not isinstance(value, str) or not value.strip():
-        return f"{question_id}: give an option id (text), not {value!r}"
+        return [f"{shown}: give an option id (text), not {describe(value, SHOWN)}"]
     return FileAnswer(question_id, value.strip(), note if note else None)
+
+
+def _answers(raw: Any) -> tuple[list[FileAnswer], list[str]]:
+    if not isinstance(raw, LineDict):
+        return [], ["needs an `answers:` mapping of question id to option id"]
+    answers: list[FileAnswer] = []
+    problems = _duplicates(raw, "question ")
+    for question_id, value in raw.items():
+        if not isinstance(question_id, str):
+            problems.append(
+                f"line {raw.line_of(question_id)}: question id {describe(question_id, SHOWN)} must be text: quote it"
+            )
+            continue
+        parsed = _answer(question_id, value)
+        if isinstance(parsed, list):
+            problems.extend(parsed)
+        else:
+            answers.append(parsed)
+    return answers, problems
+
+
+def _text_field(data: LineDict, key: str, what: str, problems: list[str]) -> str | None:
+    value = data.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    problems.append(f"line {data.line_of(key)}: {key} must be {what}, not {_kind(value)}")
+    return None
+
+
+def _load(path: Path) -> LineDict:
+    try:
+        text = read_text(path, MAX_ANSWERS_FILE_BYTES)
+    except YamlFileError as error:
+        where = f" (line {error.line})" if error.line else ""
+        raise AnswersError(f"{file_label(path)} {error.detail}{where}") from None
+    try:
+        data = parse_yaml(text)
+    except YamlFileError as error:
+        raise AnswersError(f"{file_label(path)} is not valid YAML ({error})") from None
+    if not isinstance(data, LineDict):
+        raise AnswersError(f"{file_label(path)} must be a YAML mapping with an `answers:` mapping inside")
+    return data
 
 
 def read_answers_file(path: Path | str) -> AnswersFile:
     """Parse an answers file; :class:`AnswersError` for a file that is missing, not YAML or not the format."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnswersError(f"answers file {path} not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise AnswersError(f"cannot read answers file {path}: {error}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f" line {mark.line + 1}" if mark else ""
-        raise AnswersError(f"answers file {path} is not valid YAML ({where.strip()}: {error.problem})") from None
-    except yaml.YAMLError as error:
-        raise AnswersError(f"answers file {path} is not valid YAML: {error}") from None
-    if not isinstance(data, dict):
-        raise AnswersError(f"answers file {path} must be a YAML mapping with an `answers:` mapping inside")
-    unknown_keys = sorted(set(map(str, data)) - {"team", "quarter", "bank", "answers"})
+    data = _load(path)
+    problems = _duplicates(data)
+    unknown_keys = [describe(key, SHOWN) for key in data if key not in FIELDS]
     if unknown_keys:
-        raise AnswersError(
-            f"answers file {path} has unknown keys {', '.join(unknown_keys)} (use team, quarter, bank, answers)"
-        )
-    raw_answers = data.get("answers")
-    if not isinstance(raw_answers, dict):
-        raise AnswersError(f"answers file {path} needs an `answers:` mapping of question id to option id")
-    answers: list[FileAnswer] = []
-    problems: list[str] = []
-    for question_id, value in raw_answers.items():
-        parsed = _answer(str(path), str(question_id), value)
-        if isinstance(parsed, str):
-            problems.append(parsed)
-        else:
-            answers.append(parsed)
+        problems.append(f"unknown keys {_listed(unknown_keys, ', ')} (use {', '.join(FIELDS)})")
+    team = _text_field(data, "team", "text", problems)
+    quarter = _text_field(data, "quarter", "text like 2026Q4", problems)
+    bank = _text_field(data, "bank", "text (a bank id or file)", problems)
+    answers, answer_problems = _answers(data.get("answers"))
+    problems.extend(answer_problems)
+    if quarter is not None:
+        try:
+            quarter = normalize_quarter(quarter)
+        except QuarterError as error:
+            problems.append(f"line {data.line_of('quarter')}: {error}")
     if problems:
-        raise AnswersError(f"answers file {path}: {'; '.join(problems)}")
-    quarter = data.get("quarter")
-    return AnswersFile(
-        path=str(path),
-        team=None if data.get("team") is None else str(data["team"]),
-        quarter=None if quarter is None else normalize_quarter(str(quarter)),
-        bank=None if data.get("bank") is None else str(data["bank"]),
-        answers=tuple(answers),
-    )
+        raise AnswersError(one_line(f"{file_label(path)}: {_listed(problems)}", MAX_MESSAGE))
+    return AnswersFile(path=str(path), team=team, quarter=quarter, bank=bank, answers=tuple(answers))
 
 
 def resolve_answers(bank: Bank, answers: Iterable[FileAnswer], source: str = "answers") -> list[AnswerInput]:
-    """Turn file answers into store inputs with their points; every unknown id is reported at once."""
+    """Turn file answers into store inputs with their points; every unknown id is reported at once (the first
+    few of each kind by name, the rest counted)."""
     unknown_questions: list[str] = []
     unknown_options: list[str] = []
     resolved: list[AnswerInput] = []
     for answer in answers:
         question = bank.question(answer.question_id)
         if question is None:
-            unknown_questions.append(answer.question_id)
+            unknown_questions.append(one_line(answer.question_id, SHOWN))
             continue
         option = question.option(answer.option_id)
         if option is None:
-            choices = "|".join(o.id for o in question.all_options)
-            unknown_options.append(f"{answer.question_id}: {answer.option_id} (choose {choices})")
+            choices = one_line("|".join(o.id for o in question.all_options), 120)
+            unknown_options.append(f"{question.id}: {one_line(answer.option_id, SHOWN)} (choose {choices})")
             continue
         resolved.append(AnswerInput(question.id, option.id, option.points, answer.note))
     problems = []
     if unknown_questions:
-        problems.append(f"unknown question ids for bank {bank.id}: {', '.join(unknown_questions)}")
+        problems.append(f"unknown question ids for bank {bank.id}: {_listed(unknown_questions, ', ')}")
     if unknown_options:
-        problems.append(f"unknown option ids: {'; '.join(unknown_options)}")
+        problems.append(f"unknown option ids: {_listed(unknown_options)}")
     if problems:
-        raise AnswersError(f"{source}: {'; '.join(problems)}")
+        raise AnswersError(one_line(f"{source}: {'; '.join(problems)}", MAX_MESSAGE))
     return resolved
 
 

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from scorecard.errors import ScorecardError
+from scorecard.errors import ScorecardError, describe, one_line
 from scorecard.metric_contract import CITABLE_METRICS
 from scorecard.paths import banks_dir
 from scorecard.survey.bank import (
@@ -34,10 +33,14 @@ from scorecard.survey.bank import (
     QuestionHelp,
     Topic,
 )
+from scorecard.survey.yaml_file import LineDict, YamlFileError, parse_yaml, read_text
 
 TOPICS_FILE = "topics.yaml"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-TOPIC_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Ids are quoted in every message about them: at most 64 characters keeps those messages short.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+TOPIC_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+MAX_BANK_FILE_BYTES = 2_000_000
+MAX_VERSION = 1_000_000
 
 # ---------------------------------------------------------------------------------------------------------
 # Problems and errors
@@ -53,7 +56,7 @@ class Problem:
     question: str | None = None
 
     def __str__(self) -> str:
-        place = self.file + (f":{self.line}" if self.line else "")
+        place = one_line(self.file, 1000) + (f":{self.line}" if self.line else "")
         subject = f" question {self.question}:" if self.question else ""
         return f"{place}:{subject} {self.message}"
 
@@ -66,55 +69,15 @@ class BankError(ScorecardError):
         self.problems = problems or []
 
 
-# ---------------------------------------------------------------------------------------------------------
-# YAML with line numbers and duplicate-key detection
-
-
-class _LineDict(dict[str, Any]):
-    """A mapping that remembers the line it started on (1-based) and keys given twice."""
-
-    line: int = 0
-    duplicate_keys: tuple[str, ...] = ()
-
-
-class _BankLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _BankLoader, node: yaml.MappingNode) -> _LineDict:
-    loader.flatten_mapping(node)
-    mapping = _LineDict()
-    seen: set[Any] = set()
-    duplicates: list[str] = []
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            duplicates.append(str(key))
-        seen.add(key)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-    mapping.line = node.start_mark.line + 1
-    mapping.duplicate_keys = tuple(duplicates)
-    return mapping
-
-
-_BankLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [Problem(str(path), "file not found")]
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(str(path), f"cannot read: {error}")]
+        text = read_text(path, MAX_BANK_FILE_BYTES)
+    except YamlFileError as error:
+        return None, [Problem(str(path), f"the file {error.detail}", error.line)]
     try:
-        return yaml.load(text, Loader=_BankLoader), []  # a SafeLoader subclass: no arbitrary objects
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        return None, [Problem(str(path), f"YAML syntax error: {error.problem or error}", line=line)]
-    except yaml.YAMLError as error:
-        return None, [Problem(str(path), f"YAML syntax error: {error}")]
+        return parse_yaml(text), []
+    except YamlFileError as error:
+        return None, [Problem(str(path), f"YAML syntax error: {error.detail}", error.line)]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -122,11 +85,14 @@ def _read_yaml(path: Path) -> tuple[Any, list[Problem]]:
 
 
 def _line(node: Any) -> int | None:
-    return node.line if isinstance(node, _LineDict) else None
+    return node.line if isinstance(node, LineDict) else None
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite int or float (not a bool); an int too large for a float is not a number here."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return abs(value) <= sys.float_info.max if isinstance(value, int) else math.isfinite(value)
 
 
 def _text(value: Any) -> str:
@@ -145,8 +111,8 @@ class _Checker:
         self.problems.append(Problem(self.file, message, _line(node), question))
 
     def duplicates(self, node: Any, question: str | None = None) -> None:
-        for key in getattr(node, "duplicate_keys", ()):
-            self.problem(f"key {key!r} given twice", node, question)
+        for key, line in getattr(node, "duplicates", ()):
+            self.problems.append(Problem(self.file, f"key {describe(key)} given twice", line, question))
 
     def bank(self, data: Any) -> Bank | None:
         if not isinstance(data, dict):
@@ -156,18 +122,20 @@ class _Checker:
         bank_id = _text(data.get("id"))
         if not bank_id:
             self.problem("missing bank id", data)
-        elif not ID_PATTERN.match(bank_id):
-            self.problem(f"bank id {bank_id!r} must be lower-case letters, digits and dashes", data)
+        elif not ID_PATTERN.fullmatch(bank_id):
+            self.problem(
+                f"bank id {describe(bank_id)} must be lower-case letters, digits and dashes (at most 64)", data
+            )
         version = data.get("version")
-        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            self.problem("version must be a positive integer", data)
+        if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_VERSION:
+            self.problem(f"version must be a whole number from 1 to {MAX_VERSION:,}", data)
             version = 0
         title = _text(data.get("title"))
         if not title:
             self.problem("missing title", data)
         aggregation = data.get("aggregation")
         if aggregation not in AGGREGATIONS:
-            self.problem(f"aggregation must be one of {', '.join(AGGREGATIONS)}, not {aggregation!r}", data)
+            self.problem(f"aggregation must be one of {', '.join(AGGREGATIONS)}, not {describe(aggregation)}", data)
         topics = self.topics(data.get("topics", []))
         known_topics = {**self.catalogue, **{t.id: t for t in topics}}
         levels = self.levels(data.get("levels"))
@@ -176,10 +144,10 @@ class _Checker:
         raw_questions = data.get("questions")
         if not isinstance(raw_questions, list):
             raw_questions = []
-        declared = {q.get("area") for q in raw_questions if isinstance(q, dict)}
+        declared = {_text(q.get("area")) for q in raw_questions if isinstance(q, dict)}
         for area in areas:
             if area.id not in declared:
-                self.problem(f"area {area.id!r} has no questions", data)
+                self.problem(f"area {describe(area.id)} has no questions", data)
         if self.problems:
             return None
         return Bank(
@@ -201,8 +169,8 @@ class _Checker:
             return []
         topics = []
         for item in raw:
-            if not isinstance(item, dict) or not TOPIC_PATTERN.match(_text(item.get("id"))):
-                self.problem("each topic needs an id of lower-case letters, digits, _ and -", item)
+            if not isinstance(item, dict) or not TOPIC_PATTERN.fullmatch(_text(item.get("id"))):
+                self.problem("each topic needs an id of lower-case letters, digits, _ and - (at most 64)", item)
                 continue
             topics.append(Topic(_text(item["id"]), _text(item.get("title")), _text(item.get("section"))))
         return topics
@@ -220,12 +188,12 @@ class _Checker:
             level_max = item.get("max")
             last = index == len(raw) - 1
             if level_max is None and not last:
-                self.problem(f"level {item['id']!r}: only the last level may omit max", item)
+                self.problem(f"level {describe(item['id'])}: only the last level may omit max", item)
             elif level_max is not None and not _is_number(level_max):
-                self.problem(f"level {item['id']!r}: max must be a number", item)
+                self.problem(f"level {describe(item['id'])}: max must be a number", item)
                 level_max = None
             elif level_max is not None and previous is not None and level_max <= previous:
-                self.problem(f"level {item['id']!r}: max must increase from one level to the next", item)
+                self.problem(f"level {describe(item['id'])}: max must increase from one level to the next", item)
             if level_max is not None:
                 previous = float(level_max)
             label = _text(item.get("label")) or _text(item["id"])
@@ -239,16 +207,18 @@ class _Checker:
             self.problem("areas must be a non-empty list of {id, title, description}")
             return []
         areas: list[Area] = []
+        seen: set[str] = set()
         for item in raw:
             area_id = _text(item.get("id")) if isinstance(item, dict) else ""
-            if not ID_PATTERN.match(area_id):
-                self.problem("each area needs an id of lower-case letters, digits and dashes", item)
+            if not ID_PATTERN.fullmatch(area_id):
+                self.problem("each area needs an id of lower-case letters, digits and dashes (at most 64)", item)
                 continue
-            if any(a.id == area_id for a in areas):
-                self.problem(f"duplicate area id {area_id!r}", item)
+            if area_id in seen:
+                self.problem(f"duplicate area id {describe(area_id)}", item)
                 continue
+            seen.add(area_id)
             if not _text(item.get("title")):
-                self.problem(f"area {area_id!r} has no title", item)
+                self.problem(f"area {describe(area_id)} has no title", item)
             areas.append(Area(area_id, _text(item.get("title")), _text(item.get("description"))))
         return areas
 
@@ -263,8 +233,10 @@ class _Checker:
                 self.problem(f"question {index + 1} must be a mapping", item)
                 continue
             qid = _text(item.get("id"))
-            if not ID_PATTERN.match(qid):
-                self.problem(f"question {index + 1} needs an id of lower-case letters, digits and dashes", item)
+            if not ID_PATTERN.fullmatch(qid):
+                self.problem(
+                    f"question {index + 1} needs an id of lower-case letters, digits and dashes (at most 64)", item
+                )
                 continue
             if qid in seen:
                 self.problem("duplicate question id", item, qid)
@@ -280,14 +252,14 @@ class _Checker:
         self.duplicates(item, qid)
         area = _text(item.get("area"))
         if area not in area_ids:
-            self.problem(f"unknown area {area!r}", item, qid)
+            self.problem(f"unknown area {describe(item.get('area'))}", item, qid)
         raw_topics = item.get("topics")
         if not isinstance(raw_topics, list) or not raw_topics:
             self.problem("needs one or more topics", item, qid)
             raw_topics = []
         for topic in raw_topics:
-            if topic not in topics:
-                self.problem(f"unknown topic {topic!r}", item, qid)
+            if not isinstance(topic, str) or topic not in topics:
+                self.problem(f"unknown topic {describe(topic)}", item, qid)
         if not _text(item.get("text")):
             self.problem("missing text", item, qid)
         help_raw = item.get("help")
@@ -314,27 +286,29 @@ class _Checker:
             self.problem("needs a list of options", item, qid)
             return []
         options: list[Option] = []
+        seen: set[str] = set()
         for option in raw:
             oid = _text(option.get("id")) if isinstance(option, dict) else ""
-            if not ID_PATTERN.match(oid):
-                self.problem("an option needs an id of lower-case letters, digits and dashes", option, qid)
+            if not ID_PATTERN.fullmatch(oid):
+                self.problem("an option needs an id of lower-case letters, digits and dashes (at most 64)", option, qid)
                 continue
             if oid in UNIVERSAL_IDS:
                 self.problem(
-                    f"option id {oid!r} is reserved: every question already offers na and unknown", option, qid
+                    f"option id {describe(oid)} is reserved: every question already offers na and unknown", option, qid
                 )
                 continue
-            if any(o.id == oid for o in options):
-                self.problem(f"duplicate option id {oid!r}", option, qid)
+            if oid in seen:
+                self.problem(f"duplicate option id {describe(oid)}", option, qid)
                 continue
+            seen.add(oid)
             if not _text(option.get("label")):
-                self.problem(f"option {oid!r} has no label", option, qid)
+                self.problem(f"option {describe(oid)} has no label", option, qid)
             points = option.get("points")
             if points is None:
-                self.problem(f"option {oid!r} has no points", option, qid)
+                self.problem(f"option {describe(oid)} has no points", option, qid)
                 continue
             if not _is_number(points) or not 0 <= points <= 1:
-                self.problem(f"option {oid!r} has points {points!r}, outside [0, 1]", option, qid)
+                self.problem(f"option {describe(oid)} has points {describe(points)}, outside [0, 1]", option, qid)
                 continue
             options.append(Option(oid, _text(option.get("label")), float(points)))
         return options
@@ -353,15 +327,19 @@ class _Checker:
             ok = True
             if metric not in CITABLE_METRICS:
                 known = ", ".join(CITABLE_METRICS)
-                self.problem(f"evidence rule names unknown metric {metric!r} (known metrics: {known})", rule, qid)
+                self.problem(
+                    f"evidence rule names unknown metric {describe(metric)} (known metrics: {known})", rule, qid
+                )
                 ok = False
             op = rule.get("op")
-            if op not in OPERATORS:
-                self.problem(f"evidence rule has unknown comparison {op!r} (use {' '.join(OPERATORS)})", rule, qid)
+            if not isinstance(op, str) or op not in OPERATORS:
+                self.problem(
+                    f"evidence rule has unknown comparison {describe(op)} (use {' '.join(OPERATORS)})", rule, qid
+                )
                 ok = False
             threshold = rule.get("threshold")
             if not _is_number(threshold):
-                self.problem(f"evidence rule threshold {threshold!r} is not a number", rule, qid)
+                self.problem(f"evidence rule threshold {describe(threshold)} is not a number", rule, qid)
                 ok = False
             contradicts = rule.get("contradicts")
             if not isinstance(contradicts, list) or not contradicts:
@@ -369,8 +347,8 @@ class _Checker:
                 contradicts = []
                 ok = False
             for oid in contradicts:
-                if oid not in option_ids and oid not in UNIVERSAL_IDS:
-                    self.problem(f"evidence rule contradicts unknown option {oid!r}", rule, qid)
+                if not isinstance(oid, str) or (oid not in option_ids and oid not in UNIVERSAL_IDS):
+                    self.problem(f"evidence rule contradicts unknown option {describe(oid)}", rule, qid)
                     ok = False
             if ok and isinstance(threshold, int | float):
                 message = _text(rule.get("message")) or f"{metric} {op} {threshold}"
@@ -398,12 +376,33 @@ def topic_catalogue() -> dict[str, Topic]:
     }
 
 
+def _same_file(path: Path, shipped: Path) -> bool:
+    try:
+        return path.resolve() == shipped.resolve() or path.read_bytes() == shipped.read_bytes()
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
+def _shipped_id_problem(path: Path, data: Any) -> Problem | None:
+    """A custom file may not take a shipped bank's id: surveys keep only the id, and are scored with the
+    shipped bank of that id. The shipped file itself (or a byte-for-byte copy of it) is that bank."""
+    bank_id = _text(data.get("id")) if isinstance(data, LineDict) else ""
+    shipped = next((p for p in bank_files() if p.stem == bank_id), None)
+    if shipped is None or _same_file(path, shipped):
+        return None
+    message = f"bank id {bank_id} belongs to a shipped bank: give your bank its own id"
+    return Problem(str(path), message, data.line_of("id"))
+
+
 def _check_file(path: Path) -> tuple[Bank | None, list[Problem]]:
     data, problems = _read_yaml(path)
     if problems:
         return None, problems
     checker = _Checker(str(path), topic_catalogue())
     bank = checker.bank(data)
+    clash = _shipped_id_problem(path, data)
+    if clash is not None:
+        return None, [*checker.problems, clash]
     if bank is not None:
         bank = replace(bank, path=path)
     return bank, checker.problems
@@ -415,12 +414,13 @@ def lint_bank_file(path: Path | str) -> list[Problem]:
 
 
 def load_bank_file(path: Path | str) -> Bank:
-    """Load and validate one bank file; :class:`BankError` lists every problem."""
+    """Load and validate one bank file; :class:`BankError` names the first problem and lists every one."""
     bank, problems = _check_file(Path(path))
     if bank is None:
         count = len(problems)
-        first = str(problems[0]) if problems else str(path)
-        more = f" (and {count - 1} more problems: run `scorecard questions lint {path}`)" if count > 1 else ""
+        first = one_line(str(problems[0]) if problems else str(path), 300)
+        lint = f"run `scorecard questions lint {one_line(str(path), 200)}`"
+        more = f" (and {count - 1} more problems: {lint})" if count > 1 else ""
         raise BankError(f"invalid question bank {first}{more}", problems)
     return bank
 
@@ -436,11 +436,22 @@ def shipped_banks() -> list[Bank]:
     return [load_bank(str(path)) for path in bank_files()]
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a name no file system accepts: linting it says so
+        return False
+
+
 def lint_bank_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
-    """The bank files named (folders expanded; none: the shipped banks) and every problem found in them."""
+    """The bank files named (folders expanded; none: the shipped banks) and every problem found in them;
+    :class:`BankError` for a folder with no bank file, which would otherwise pass as "ok"."""
     files: list[Path] = []
     for path in paths or bank_files():
-        files.extend(bank_files(path) if path.is_dir() else [path])
+        found = bank_files(path) if _is_dir(path) else [path]
+        if not found:
+            raise BankError(f"no bank files in {one_line(str(path), 200)}")
+        files.extend(found)
     return files, [problem for path in files for problem in lint_bank_file(path)]
 
 
@@ -449,18 +460,28 @@ def _load_cached(path: str, mtime: float) -> Bank:
     return load_bank_file(path)
 
 
+def _file_key(path: Path) -> tuple[str, float] | None:
+    """The resolved path and modification time of a file (the cache key), None when there is no such file."""
+    try:
+        return (str(path.resolve()), path.stat().st_mtime) if path.is_file() else None
+    except (OSError, ValueError, RuntimeError):  # too long for the file system, a NUL, a symlink loop
+        return None
+
+
 def load_bank(name_or_path: str = DEFAULT_BANK) -> Bank:
     """A shipped bank by id (``sculley2015``) or any bank file by path."""
     candidate = Path(name_or_path)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
-        if not candidate.is_file():
-            raise BankError(f"no question bank file at {candidate}")
-        return _load_cached(str(candidate.resolve()), candidate.stat().st_mtime)
+    found = _file_key(candidate)
+    if found is not None or candidate.suffix in (".yaml", ".yml") or _is_dir(candidate):
+        if found is None:
+            raise BankError(f"no question bank file at {one_line(str(candidate), 200)}")
+        return _load_cached(*found)
     for path in bank_files():
-        if path.stem == name_or_path:
-            bank = _load_cached(str(path.resolve()), path.stat().st_mtime)
+        shipped = _file_key(path)
+        if path.stem == name_or_path and shipped is not None:
+            bank = _load_cached(*shipped)
             if bank.id != name_or_path:
-                raise BankError(f"bank file {path} declares id {bank.id!r}, not {name_or_path!r}")
+                raise BankError(f"bank file {path} declares id {describe(bank.id)}, not {describe(name_or_path)}")
             return bank
     known = ", ".join(p.stem for p in bank_files()) or "none"
-    raise BankError(f"unknown question bank {name_or_path!r} (known banks: {known})")
+    raise BankError(f"unknown question bank {describe(name_or_path)} (known banks: {known})")

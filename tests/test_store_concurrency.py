@@ -1,0 +1,62 @@
+"""Many writers at once: separate scorecard processes writing one database each wait their turn, and all land."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from tests.gitrepo import RepoBuilder
+
+SURVEY_WRITERS = 10
+ANSWERS = (
+    "team: team-{n}\nquarter: 2026Q4\nbank: {bank}\nanswers:\n  a-1: all\n  b-1: {{option: half, note: writer {n}}}\n"
+)
+
+
+@pytest.mark.slow
+def test_ten_survey_imports_and_a_scan_started_together_all_land(tmp_path, tiny_bank_path):
+    """Figures: 11 writers started together on one new database (10 `scorecard survey --answers` processes and
+    1 `scorecard scan` of a 3-commit repository), 11 write transactions (each import 1 survey + 2 answers, the
+    scan 1 scan with its history) besides the schema, made once by whichever came first; 11 land (10 teams with
+    20 answers, 1 scan) and `PRAGMA integrity_check` says ok. With transactions begun DEFERRED (read, then
+    upgrade to write: SQLite refuses the upgrade at once, "database is locked", ignoring the busy timeout) two
+    runs landed 8 and 7 of the 11. Python's start-up (11 processes importing pandas) is most of the time."""
+    scorecard = str(Path(sys.executable).with_name("scorecard"))
+    db = tmp_path / "shared.db"
+    repo = RepoBuilder(tmp_path / "repo")
+    for n in range(3):
+        repo.commit({"train.py": f"lr = {n}\n", "conf.yaml": f"use_gpu: {n % 2 == 0}\n"}, when=f"2024-0{n + 1}-10")
+    commands = [[scorecard, "scan", str(repo.path), "--team", "platform", "--db", str(db)]]
+    for n in range(SURVEY_WRITERS):
+        answers = tmp_path / f"answers-{n}.yaml"
+        answers.write_text(ANSWERS.format(n=n, bank=tiny_bank_path), encoding="utf-8")
+        commands.append([scorecard, "survey", "--answers", str(answers), "--db", str(db)])
+
+    processes = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands]
+    outcomes = [(process.communicate(timeout=120)[1].strip(), process.returncode) for process in processes]
+    failures = [f"exit {code}: {stderr}" for stderr, code in outcomes if code != 0]
+
+    with closing(sqlite3.connect(db)) as conn:
+        count = {
+            table: conn.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("teams", "surveys", "answers", "scans")
+        }
+        answers_per_team = dict(
+            conn.execute(
+                "select t.name, group_concat(a.note) from teams t join surveys s on s.team_id = t.id "
+                "join answers a on a.survey_id = s.id where a.note is not null group by t.name"
+            ).fetchall()
+        )
+        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    landed = count["surveys"] + count["scans"]
+    figures = f"{len(commands)} writers, {len(commands)} writes, {landed} landed ({count}); failures: {failures}"
+    print(figures)
+    assert failures == [] and landed == len(commands), figures
+    assert count == {"teams": SURVEY_WRITERS + 1, "surveys": SURVEY_WRITERS, "answers": 2 * SURVEY_WRITERS, "scans": 1}
+    assert answers_per_team == {f"team-{n}": f"writer {n}" for n in range(SURVEY_WRITERS)}
+    assert integrity == "ok"

@@ -1,0 +1,232 @@
+"""Faults of the file and its disk, made for real where this machine allows: each is one sentence a person can
+act on (a :class:`StoreError`, never "internal error"), and the database is left as it was.
+
+A read-only file or folder is made with ``chmod`` for a normal user, and for root (whom permission bits do not
+stop) with a read-only bind mount; an immutable file with ``chattr +i``; a full disk with a small ``tmpfs``. Where
+mounting or ``chattr`` is not allowed the test is skipped, or (the full disk) falls back to SQLite's
+``max_page_count``, which fails the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import pytest
+
+from scorecard.errors import ScorecardError
+from scorecard.store import Store, StoreError
+from scorecard.survey.records import AnswerInput
+from tests.runner import run_cli
+
+ANSWER = [AnswerInput("q-1", "all", 1.0)]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def seeded(path: Path) -> Path:
+    """A real scorecard database with one survey, closed (its write-ahead log folded in)."""
+    with Store.open(path) as store:
+        store.import_answers("ranking", "2026Q3", "tiny", 1, [AnswerInput("q-1", "none", 0.0)], complete=True)
+    return path
+
+
+def attempt_a_write(path: Path) -> StoreError:
+    """Open the database and import a survey; the fault it meets, on opening or on writing."""
+    with pytest.raises(StoreError) as raised, Store.open(path) as store:
+        store.import_answers("search", "2026Q4", "tiny", 1, ANSWER, complete=False)
+    assert isinstance(raised.value, ScorecardError) and "internal error" not in str(raised.value)
+    return raised.value
+
+
+# -- making faults for real --------------------------------------------------------------------------------------
+
+
+def run_tool(*command: str) -> str | None:
+    """Run a system tool; None if it worked, else why not (the reason a test is skipped)."""
+    if shutil.which(command[0]) is None:
+        return f"{command[0]} is not installed"
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    return None if result.returncode == 0 else f"`{' '.join(command)}` failed: {result.stderr.strip()}"
+
+
+@contextmanager
+def mounted(*arguments: str) -> Iterator[None]:
+    """``mount ARGUMENTS`` (its last one the mount point) for the block; skip the test when not allowed."""
+    reason = run_tool("mount", *arguments)
+    if reason:
+        pytest.skip(f"cannot mount here ({reason})")
+    try:
+        yield
+    finally:
+        if run_tool("umount", arguments[-1]):
+            run_tool("umount", "--lazy", arguments[-1])
+
+
+@contextmanager
+def read_only_bind(path: Path) -> Iterator[None]:
+    """``path`` (a file or folder) seen through a read-only bind mount of itself: read-only even for root."""
+    with mounted("--bind", str(path), str(path)):
+        reason = run_tool("mount", "-o", "remount,bind,ro", str(path))
+        if reason:
+            pytest.skip(f"cannot remount read-only here ({reason})")
+        yield
+
+
+@contextmanager
+def without_write_permission(path: Path) -> Iterator[None]:
+    mode = path.stat().st_mode
+    path.chmod(mode & ~0o222)
+    try:
+        yield
+    finally:
+        path.chmod(mode)
+
+
+def as_root() -> bool:
+    return os.geteuid() == 0
+
+
+# -- the faults --------------------------------------------------------------------------------------------------
+
+
+def test_a_read_only_database_file_is_a_sentence_and_unchanged(tmp_path):
+    db = seeded(tmp_path / "store.db")
+    before = digest(db)
+    with read_only_bind(db) if as_root() else without_write_permission(db):
+        error = attempt_a_write(db)
+    assert re.fullmatch(
+        rf"the database {re.escape(str(db))} is read-only: the file cannot be written .*\(SQLite says: .*readonly.*\)",
+        str(error),
+    )
+    assert digest(db) == before
+
+
+def test_a_read_only_folder_is_a_sentence_and_the_database_unchanged(tmp_path):
+    """The file may be written, its folder not: WAL needs to create store.db-wal and store.db-shm there."""
+    real = tmp_path / "real"
+    real.mkdir()
+    db = seeded(real / "store.db")
+    before = digest(db)
+    if as_root():
+        # A read-only view of the folder, and the (writable) file mounted back into it.
+        view = tmp_path / "view"
+        view.mkdir()
+        with (
+            mounted("--bind", str(real), str(view)),
+            read_only_bind_folder(view),
+            mounted("--bind", str(db), str(view / "store.db")),
+        ):
+            error = attempt_a_write(view / "store.db")
+            folder = view
+    else:
+        with without_write_permission(real):
+            error = attempt_a_write(db)
+            folder = real
+    assert f"its folder {folder} cannot be written, and SQLite must create store.db-wal and store.db-shm" in str(error)
+    assert str(error).startswith("cannot open or write the database ")
+    assert digest(db) == before
+
+
+@contextmanager
+def read_only_bind_folder(view: Path) -> Iterator[None]:
+    reason = run_tool("mount", "-o", "remount,bind,ro", str(view))
+    if reason:
+        pytest.skip(f"cannot remount read-only here ({reason})")
+    yield
+
+
+def test_an_immutable_database_file_is_a_sentence_and_unchanged(tmp_path):
+    db = seeded(tmp_path / "store.db")
+    before = digest(db)
+    reason = run_tool("chattr", "+i", str(db))
+    if reason:
+        pytest.skip(f"chattr +i does not work here ({reason})")
+    try:
+        error = attempt_a_write(db)
+    finally:
+        run_tool("chattr", "-i", str(db))
+    assert f"the database {db} is read-only: the file cannot be written" in str(error)
+    assert "an immutable attribute" in str(error)
+    assert digest(db) == before
+
+
+@contextmanager
+def small_disk(folder: Path) -> Iterator[bool]:
+    """A 1 MiB tmpfs at ``folder`` (True), or the folder as it is (False) where mounting is not allowed."""
+    if run_tool("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(folder)) is not None:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        if run_tool("umount", str(folder)):
+            run_tool("umount", "--lazy", str(folder))
+
+
+def fill(folder: Path) -> None:
+    """Write into ``folder`` until its disk is full."""
+    with suppress(OSError), open(folder / "filler", "wb") as filler:
+        while True:
+            filler.write(b"\0" * 4096)
+            filler.flush()
+
+
+def test_a_full_disk_is_a_sentence_and_nothing_is_half_written(tmp_path):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    with small_disk(disk) as real:
+        db = seeded(disk / "store.db")
+        before = digest(db)
+        with Store.open(db) as store:
+            dump = list(store.db.conn.iterdump())
+            if real:
+                fill(disk)
+            else:  # simulated: the database may not grow by one page
+                pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+                store.db.execute(f"PRAGMA max_page_count = {pages}")
+            notes = [AnswerInput(f"q-{n}", "all", 1.0, note="x" * 50_000) for n in range(20)]
+            with pytest.raises(StoreError) as raised:
+                store.import_answers("search", "2026Q4", "tiny", 1, notes, complete=False)
+            assert list(store.db.conn.iterdump()) == dump
+        (disk / "filler").unlink(missing_ok=True)
+        assert digest(db) == before
+    assert re.fullmatch(
+        rf"the disk holding {re.escape(str(db))} is full \(SQLite says: .*\): free some space, then try again",
+        str(raised.value),
+    )
+
+
+def corrupt(db: Path) -> None:
+    """Overwrite the page holding the answers (a page inside the file, not its header) with garbage."""
+    with Store.open(db) as store:
+        page = store.db.execute("select rootpage from sqlite_master where name = 'answers'").fetchone()[0]
+        size = store.db.execute("PRAGMA page_size").fetchone()[0]
+    assert 1 < page < db.stat().st_size // size
+    with open(db, "r+b") as file:
+        file.seek((page - 1) * size)
+        file.write(b"\xa5" * 512)
+
+
+def test_a_damaged_page_is_a_sentence_for_reads_writes_and_the_command_line(tmp_path, tiny_bank_path):
+    db = seeded(tmp_path / "store.db")
+    corrupt(db)
+    before = digest(db)
+    damaged = (
+        rf"{re.escape(str(db))} is damaged \(SQLite says: database disk image is malformed\): restore it from a backup"
+    )
+    assert re.fullmatch(damaged, str(attempt_a_write(db)))
+    with Store.open(db) as store, pytest.raises(StoreError, match=damaged):
+        store.answers_for(1)
+    shown = run_cli("answers", "export", "--team", "ranking", "--bank", str(tiny_bank_path), db=db)
+    assert shown.exit_code == 1 and "Error: " in shown.output and "is damaged" in shown.output
+    assert "internal error" not in shown.output
+    assert digest(db) == before
