@@ -10,6 +10,8 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+from scorecard.evidence.git import decode_path
+
 GIT_ENV = {
     **os.environ,
     "GIT_CONFIG_NOSYSTEM": "1",
@@ -64,8 +66,8 @@ class RepoBuilder:
         self,
         files: dict[str | bytes, Content] | None = None,
         *,
-        renames: dict[str, str] | None = None,
-        when: str = "2024-01-15",
+        renames: dict[str | bytes, str | bytes] | None = None,
+        when: str | int = "2024-01-15",
         author: tuple[str | bytes, str] = ("Ada", "ada@example.com"),
         branch: str | None = None,
         parent: str | None = None,
@@ -76,10 +78,11 @@ class RepoBuilder:
     ) -> str:
         """One commit on ``branch`` (default: the main branch): renames first, then files (None deletes).
 
-        ``parent`` starts the branch from that commit; ``merge`` adds a second parent.
+        ``parent`` starts the branch from that commit; ``merge`` adds a second parent. Paths may be bytes (any
+        but NUL); ``when`` is a day, or the raw seconds git stores (any number fast-import takes).
         """
         branch = branch or self.branch
-        seconds = timestamp(when)
+        seconds = when if isinstance(when, int) else timestamp(when)
         name = author[0].encode("utf-8") if isinstance(author[0], str) else author[0]
         who = name + b" <" + author[1].encode() + b"> %d +0000\n" % seconds
         stream = b"commit refs/heads/" + branch.encode() + b"\n"
@@ -115,7 +118,7 @@ class RepoBuilder:
             if not entry:
                 continue
             added, _deleted, path = entry.split(b"\t", 2)
-            result[path.decode("utf-8", "backslashreplace")] = None if added == b"-" else int(added)
+            result[decode_path(path)] = None if added == b"-" else int(added)
         return result
 
 
@@ -224,5 +227,5 @@ def git_log_numstat(repo: Path) -> dict[tuple[str, str], tuple[int | None, int |
             added, deleted, path = token.split(b"\t", 2)
             assert path, "a rename: this oracle does not follow them"
             counts = (None, None) if added == b"-" else (int(added), int(deleted))
-            result[(sha, path.decode("utf-8", "backslashreplace"))] = counts
+            result[(sha, decode_path(path))] = counts
     return result

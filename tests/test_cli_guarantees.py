@@ -96,3 +96,15 @@ def test_a_scan_of_a_bad_path_creates_no_database(tmp_path, cli):
     result = cli("scan", str(good.path), str(tmp_path / "missing"), "--team", "t", db=db)
     assert result.exit_code == 1 and "does not exist" in result.stderr
     assert not db.exists()
+
+
+def test_a_repository_folder_whose_name_is_not_utf8_is_refused_in_one_line(tmp_path, cli):
+    import os
+
+    folder = os.path.join(os.fsencode(tmp_path), b"caf\xe9")
+    os.mkdir(folder)
+    RepoBuilder(Path(os.fsdecode(folder))).commit({"a.py": "x = 1\n"})
+    db = tmp_path / "x.db"
+    result = cli("scan", os.fsdecode(folder), "--team", "t", db=db)
+    assert result.exit_code == 1 and "is not valid UTF-8" in result.stderr and "caf\\xe9" in result.stderr
+    assert not db.exists()

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from scorecard.evidence.findings import DEBT_COMMENT, Evaluator, FileFindings
-from scorecard.evidence.patterns import ScanSettings
+from scorecard.evidence.findings import Evaluator, FileFindings, is_debt_comment
+from scorecard.evidence.patterns import ScanSettings, parse_settings_text
+
+# The definition of a debt comment as a regex (what scans used before is_debt_comment): the oracle.
+OLD_DEBT_COMMENT = re.compile(r"(?:#|//|/\*|^\s*\*|--)\s*.*?\b(?:TODO|FIXME|XXX|HACK)\b", re.IGNORECASE | re.ASCII)
+# Lines built of what decides the answer: markers and their pieces, debt words in several cases and inside
+# longer words, word and non-word characters, every ASCII space, and non-ASCII letters (the long s and the Kelvin
+# sign fold to s and k outside ASCII mode).
+LINE_PARTS = st.sampled_from(
+    ["#", "//", "/*", "--", "*", "-", "/", " ", "\t", "\v", "\f", "\r", "\x1c", "\xa0", "TODO", "todo", "FixMe",
+     "XXX", "xxxx", "HACK", "hacks", "HAC\u212a", "\u017f", "é", "x", "_", "1", "(", ":"]
+)  # fmt: skip
 
 
 def test_default_patterns_match_across_lines_and_on_one_line():
@@ -52,7 +65,21 @@ if client.is_enabled("new-ranker"):
     ],
 )
 def test_debt_comment_is_a_comment_marker_then_a_whole_debt_word(line: str, is_debt: bool):
-    assert (DEBT_COMMENT.search(line) is not None) is is_debt
+    assert is_debt_comment(line.encode()) is is_debt
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(LINE_PARTS, max_size=14).map("".join))
+def test_debt_comment_detection_answers_as_the_regex_did(line: str):
+    assert is_debt_comment(line.encode("utf-8")) is (OLD_DEBT_COMMENT.search(line) is not None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([b"#", b"//", b"*", b" ", b"todo", b"\xff", b"\xe9", b"\xc3", b"x"]), max_size=10))
+def test_debt_comment_detection_on_bytes_that_are_not_utf8_answers_as_on_the_decoded_line(parts: list[bytes]):
+    line = b"".join(parts)
+    expected = OLD_DEBT_COMMENT.search(line.decode("utf-8", "replace")) is not None
+    assert is_debt_comment(line) is expected
 
 
 def test_debt_comments_count_per_line_in_code_files_only():
@@ -80,3 +107,12 @@ def test_findings_survive_their_json_cache_form():
     found = FileFindings(frozenset({("absl_bool", "x"), ("env_toggle", "USE_Y")}), Counter({"# TODO ü": 2}), True)
     assert FileFindings.from_json(found.to_json()) == found
     assert FileFindings.from_json(FileFindings().to_json()) == FileFindings()
+
+
+def test_a_flag_name_that_re2_cuts_inside_a_character_is_kept_not_a_crash():
+    settings = parse_settings_text(
+        "[[flags]]\nid = 'byte'\nregex = 'knob(\\C)'\nsuffixes = ['.txt']\nkeywords = ['knob']\n", "f.toml"
+    )
+    assert settings is not None
+    found = Evaluator(settings).evaluate("knobé = 1\n".encode(), "a.txt")  # \C is one byte of the two of é
+    assert found is not None and found.flags == {("byte", "\ufffd")}

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import git.cmd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scorecard.evidence import git as hardened_git
 from scorecard.evidence import history
@@ -201,3 +203,17 @@ def test_a_scan_runs_a_constant_number_of_git_processes(tmp_path: Path, monkeypa
 
     few, many = processes_for(3), processes_for(40)
     assert few == many <= 8
+
+
+# -- paths as text ---------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40).map(lambda raw: raw.replace(b"\0", b"")))
+def test_a_path_written_as_text_gives_git_back_its_bytes(raw: bytes):
+    # Any bytes but NUL: so two paths never read the same, and check-attr reads the path git printed.
+    text = hardened_git.decode_path(raw)
+    assert hardened_git.encode_path(text) == raw
+    text.encode("utf-8")  # no surrogates: the store and JSON take it (this raises on one)
+    if b"\\" not in raw and raw.decode("utf-8", "ignore").encode() == raw:
+        assert text == raw.decode("utf-8")  # an ordinary path reads as it is

@@ -10,5 +10,5 @@ Read it in this order (each module is one idea, and says in its docstring what i
 - the running state: ``checkpoint``, advanced commit batch by batch and stored for the next rescan;
 - one module per analysis: ``churn``, ``lines``, ``coupling``, ``ownership``, ``flags``, ``debt_comments``,
   put together under the metric contract's names by ``measurement``;
-- ``scan`` scans one repository; ``records`` is what it hands to the store; ``team`` rolls repositories up.
+- ``repository_scan`` scans one repository; ``records`` is what it hands to the store; ``team`` rolls repositories up.
 """

@@ -1,7 +1,7 @@
 """Debt comments: TODO, FIXME, XXX and HACK comment lines in code, added, removed and alive.
 
-Definition: a *debt comment* is a line of a file with a code suffix that matches
-:data:`scorecard.evidence.findings.DEBT_COMMENT` (a comment marker, then one of the words in any case).
+Definition: a *debt comment* is a line of a file with a code suffix for which
+:func:`scorecard.evidence.findings.is_debt_comment` holds (a comment marker, then one of the words in any case).
 They are counted along HEAD's first-parent chain: a line is *added* by the commit whose version of the file
 first holds it and *removed* by the one whose version no longer does, so added minus removed is alive.
 

@@ -3,24 +3,27 @@
 Pure: bytes in, findings out. A scan evaluates only the file versions where something can have changed
 (see :mod:`scorecard.evidence.replay`), and caches each blob's findings by blob id and suffix.
 
-Debt comments are lines of files with a code suffix matching :data:`DEBT_COMMENT` (case-insensitive): a
-comment marker, then one of the debt words as a whole word.
+Debt comments are lines of files with a code suffix for which :func:`is_debt_comment` holds: a comment
+marker, then one of the debt words (any ASCII case) as a whole word. Both passes over a file take time linear
+in its size, however long its lines: flag patterns run on RE2 (see :mod:`scorecard.evidence.patterns`), and
+debt comments are found without a regex.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from scorecard.evidence.filekinds import CODE_SUFFIXES, suffix_of
 from scorecard.evidence.patterns import DEBT_KEYWORDS, FlagPattern, ScanSettings
 
-DEBT_COMMENT = re.compile(
-    r"(?:#|//|/\*|^\s*\*|--)\s*.*?\b(?:" + "|".join(DEBT_KEYWORDS) + r")\b", re.IGNORECASE | re.ASCII
-)
 _DEBT_PROBE_WORDS = tuple(word.lower().encode() for word in DEBT_KEYWORDS)  # found in lower-cased bytes
+# Comment markers anywhere on a line; a line whose first other character is "*" (inside a block comment)
+# is a comment too.
+_COMMENT_MARKERS = (b"#", b"//", b"/*", b"--")
+_ASCII_SPACE = b" \t\n\r\f\v"
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # git's own test for a binary blob: a NUL byte among the first 8000 bytes (xdiff's FIRST_FEW_BYTES).
 BINARY_PROBE_BYTES = 8000
 
@@ -54,6 +57,34 @@ class _SuffixRules:
     patterns: tuple[FlagPattern, ...]
     flag_words: tuple[bytes, ...]  # the flag keywords of these patterns, as written (like git -G)
     debt: bool  # a code suffix: debt comments count
+
+
+def is_debt_comment(line: bytes) -> bool:
+    r"""Whether one line (UTF-8, no newline) is a debt comment: a comment marker, then a debt word.
+
+    The answer of the regex ``(?:#|//|/\*|^\s*\*|--)\s*.*?\b(?:TODO|FIXME|XXX|HACK)\b`` (ASCII, any case) on
+    the decoded line, found in linear time: that regex retries every marker to the end of the line, which
+    takes seconds on one minified line. A match needs a debt word starting at or after the end of some
+    marker, so the first marker's end is the one to look from.
+    """
+    lower = line.lower()  # bytes: ASCII letters only, so positions stay where they were
+    ends = [at + len(marker) for marker in _COMMENT_MARKERS if (at := lower.find(marker)) >= 0]
+    indent = len(lower) - len(lower.lstrip(_ASCII_SPACE))
+    if lower[indent : indent + 1] == b"*":
+        ends.append(indent + 1)
+    if not ends:
+        return False
+    start = min(ends)
+    for word in _DEBT_PROBE_WORDS:
+        at = lower.find(word, start)
+        while at >= 0:
+            after = at + len(word)
+            if (at == 0 or lower[at - 1] not in _WORD_BYTES) and (
+                after == len(lower) or lower[after] not in _WORD_BYTES
+            ):
+                return True
+            at = lower.find(word, at + 1)
+    return False
 
 
 def _debt_line_starts(data: bytes) -> set[int]:
@@ -109,11 +140,16 @@ class Evaluator:
 
 
 def _flags_in(data: bytes, patterns: tuple[FlagPattern, ...]) -> frozenset[tuple[str, str]]:
-    text = data.decode("utf-8", "replace")
+    # RE2 reads UTF-8 bytes: bytes that are not UTF-8 become U+FFFD first, as in the text the user sees.
+    try:
+        data.decode("utf-8")
+        text = data
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", "replace").encode("utf-8")
     return frozenset(
-        (pattern.id, match.group(1))
+        (pattern.id, match.group(1).decode("utf-8", "replace"))  # RE2's \C can end a group mid-character
         for pattern in patterns
-        if any(keyword in text for keyword in pattern.keywords)
+        if any(keyword.encode("utf-8") in text for keyword in pattern.keywords)
         for match in pattern.compiled.finditer(text)
         if match.group(1)
     )
@@ -123,7 +159,7 @@ def _debt_comments_in(data: bytes) -> Counter[str]:
     lines: Counter[str] = Counter()
     for start in _debt_line_starts(data):
         end = data.find(b"\n", start)
-        line = (data[start:] if end < 0 else data[start:end]).decode("utf-8", "replace")
-        if DEBT_COMMENT.search(line):
-            lines[line] += 1
+        line = data[start:] if end < 0 else data[start:end]
+        if is_debt_comment(line):
+            lines[line.decode("utf-8", "replace")] += 1
     return lines

@@ -27,10 +27,14 @@ _LIFE_COLUMNS = ["pattern", "name", "path", "introduced_commit", "introduced_at"
 
 
 def iso_time(seconds: float | None) -> str | None:
-    """Unix seconds as an ISO 8601 UTC time; None for no time (None or NaN)."""
+    """Unix seconds as an ISO 8601 UTC time; None for no time (None or NaN) or one ``datetime`` cannot hold
+    (the reading keeps commit times within 1970 to 2999, see :class:`scorecard.evidence.reading.HistoryReader`)."""
     if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
         return None
-    return datetime.fromtimestamp(int(seconds), tz=UTC).isoformat(timespec="seconds")
+    try:
+        return datetime.fromtimestamp(int(seconds), tz=UTC).isoformat(timespec="seconds")
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def flags_frame(lives: Sequence[FlagLife], settings: ScanSettings, now: datetime) -> pd.DataFrame:

@@ -7,7 +7,6 @@ back out for the replays costs nothing, where pandas' string arrays box every el
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scorecard.evidence.history import END_OF_POSSIBLE_TIME, FIRST_POSSIBLE_TIME
 from scorecard.evidence.patterns import ScanSettings
 
 COMMIT_COLUMNS = ("sha", "first_parent", "parent_count", "committed_at", "author_name", "author_email")
@@ -48,8 +48,10 @@ def changes_frame(rows: Iterable[Sequence[Any]]) -> pd.DataFrame:
 
 
 def quarters_of(seconds: pd.Series) -> pd.Series:
-    """Calendar quarters (``2024Q3``, UTC) of Unix times."""
-    moments = pd.to_datetime(seconds.astype("int64"), unit="s", utc=True)
+    """Calendar quarters (``2024Q3``, UTC) of Unix times (1970 to 2999: the reading puts every commit there)."""
+    # Clipped all the same, so that a time stored by an earlier scorecard cannot overflow pandas.
+    possible = seconds.astype("int64").clip(FIRST_POSSIBLE_TIME, END_OF_POSSIBLE_TIME - 1)
+    moments = pd.to_datetime(possible, unit="s", utc=True)
     return (moments.dt.year.astype(str) + "Q" + moments.dt.quarter.astype(str)).astype(object)
 
 
@@ -104,7 +106,6 @@ def activity_commits(commits: pd.DataFrame, settings: ScanSettings) -> pd.DataFr
         excluded = tuple(settings.exclude_commits)
         commits = commits[~commits["sha"].map(lambda sha: sha.startswith(excluded))]
     if settings.exclude_authors:
-        pattern = re.compile("|".join(f"(?:{regex})" for regex in settings.exclude_authors))
         identity = commits["author_name"] + " <" + commits["author_email"] + ">"
-        commits = commits[~identity.map(lambda text: pattern.search(text) is not None)]
+        commits = commits[~map_unique(identity, settings.author_excluded()).astype(bool)]
     return commits

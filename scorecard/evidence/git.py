@@ -4,7 +4,9 @@ Untrusted repositories are data: nothing a scanned repository configures may run
 from :func:`git_command`, which overrides fsmonitor, hooks, pager, external diff and signature checking on
 the command line and ignores the system config; :func:`running` puts ``--`` before pathspecs, and
 :data:`DIFF_SAFETY` keeps external diff programs and textconv filters out of every diff. Paths from the
-repository never become arguments: contents are read by blob id (:class:`BlobReader`).
+repository never become arguments: contents are read by blob id (:class:`BlobReader`), and a path given back
+to git goes on stdin as the bytes git printed (:func:`encode_path`; the scan writes paths as text with
+:func:`decode_path`, any bytes but NUL).
 
 The passes over history that use these processes are in :mod:`scorecard.evidence.history`.
 """
@@ -75,6 +77,32 @@ def _one_line(text: str) -> str:
     return (fatal[-1] if fatal else lines[-1]) if lines else "git failed"
 
 
+def decode_path(raw: bytes) -> str:
+    """A path as git prints it with ``-z``, as text: bytes that are not UTF-8 stay visible as ``\\xNN``.
+
+    A backslash is written ``\\x5c`` too, so that two paths never read the same (``caf\\xe9`` could be
+    either): every path of the scan, the same file always under the same name, and :func:`encode_path`
+    gives git back its bytes.
+    """
+    escaped = raw.replace(b"\\", b"\\x5c") if b"\\" in raw else raw
+    return escaped.decode("utf-8", "backslashreplace")
+
+
+def encode_path(path: str) -> bytes:
+    """The bytes of a path :func:`decode_path` wrote (text that is no escape stays as it is)."""
+    if "\\" not in path:
+        return path.encode("utf-8")
+    first, *rest = path.split("\\x")
+    encoded = bytearray(first.encode("utf-8"))
+    for part in rest:
+        if len(part) >= 2 and all(digit in "0123456789abcdef" for digit in part[:2]):
+            encoded.append(int(part[:2], 16))
+            encoded += part[2:].encode("utf-8")
+        else:
+            encoded += b"\\x" + part.encode("utf-8")
+    return bytes(encoded)
+
+
 def count_lines(data: bytes) -> int:
     """Lines as ``git diff --numstat`` counts them for a text blob (a last line without newline counts)."""
     return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
@@ -100,6 +128,7 @@ class RepoInfo:
     @property
     def name(self) -> str:
         base = self.path.name[:-4] if self.bare and self.path.name.endswith(".git") else self.path.name
+        base = decode_path(os.fsencode(base))  # a folder name that is not UTF-8 is written like such a path
         return f"{base}/{self.subdir}" if self.subdir else base
 
     @property
@@ -120,6 +149,9 @@ def normalize_subdir(subdir: str | None) -> str | None:
         return None
     if text.startswith("/") or ".." in parts or any(c in text for c in "\n\r\0"):
         raise MiningError(f"--subdir must be a relative path inside the repository, got {subdir!r}")
+    if not text.isascii() and any("\udc80" <= c <= "\udcff" for c in text):
+        # A command-line argument that is not UTF-8: a name the store could not hold, nor the user read.
+        raise MiningError(f"--subdir must be UTF-8 text, got {subdir!r}")
     if parts[0].startswith("-"):
         raise MiningError(f"--subdir {subdir!r} starts with '-', which git would read as an option")
     return "/".join(parts)
@@ -428,7 +460,9 @@ def mailmap_fingerprint(info: RepoInfo, reader: BlobReader) -> str:
     if not info.bare:
         mailmap = info.path / ".mailmap"
         if mailmap.is_file() and not mailmap.is_symlink():
-            digest.update(mailmap.read_bytes())
+            with mailmap.open("rb") as file:  # in chunks: a work tree's file can be any size
+                for chunk in iter(lambda: file.read(CHUNK_SIZE), b""):
+                    digest.update(chunk)
     digest.update(reader.read(f"{info.head}:.mailmap") or b"")
     return digest.hexdigest()
 

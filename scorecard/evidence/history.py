@@ -27,11 +27,21 @@ from scorecard.evidence.git import (
     MiningError,
     ProcessGroup,
     RepoInfo,
+    decode_path,
+    encode_path,
     nul_tokens,
     running,
 )
 
 HISTORY_FORMAT = "%x01%H%x00%P%x00%ct%x00%aN%x00%aE"
+# The commit times a quarter can name (years 1970 to 2999, see scorecard.quarters); git prints any number
+# a commit holds (fast-import takes "253402300800 +0000"), and nothing for a date it cannot read.
+FIRST_POSSIBLE_TIME = 0
+END_OF_POSSIBLE_TIME = 32_503_680_000  # 3000-01-01T00:00:00Z
+# git's -G costs time in proportion to its regex on every diff line (a thousand keywords: minutes where the
+# built-in ones, 200 bytes, take a second), and Linux refuses one argument over 128 KiB. Past this size,
+# reading every changed file of a scanned suffix is cheaper, and as exact.
+MAX_KEYWORD_REGEX = 2_000
 GITLINK_MODE = "160000"  # a submodule: the entry names a commit of another repository
 GITLINK_LINES = 1  # git diffs a gitlink as the one line "Subproject commit <id>"
 
@@ -55,7 +65,7 @@ class FileChange:
 class CommitRecord:
     sha: str
     parents: tuple[str, ...]
-    committed_at: int  # committer time, Unix seconds
+    committed_at: int | None  # committer time, Unix seconds; None when git cannot read it
     author_name: str  # mailmap applied
     author_email: str
     changes: list[FileChange]
@@ -65,9 +75,9 @@ class CommitRecord:
         return len(self.parents) > 1
 
 
-def decode_path(raw: bytes) -> str:
-    """A path as git prints it with ``-z``; bytes that are not UTF-8 stay visible as ``\\xNN``."""
-    return raw.decode("utf-8", "backslashreplace")
+def possible_time(seconds: int | None) -> bool:
+    """Whether a commit time is one a quarter can name (1970 to 2999, UTC)."""
+    return seconds is not None and FIRST_POSSIBLE_TIME <= seconds < END_OF_POSSIBLE_TIME
 
 
 def decode_name(raw: bytes) -> str:
@@ -157,11 +167,18 @@ def _read_commit_header(token: bytes, tokens: Iterator[bytes]) -> CommitRecord:
     return CommitRecord(
         sha=token[1:].decode("ascii"),
         parents=tuple(parent.decode("ascii") for parent in parents),
-        committed_at=int(next(tokens) or 0),
+        committed_at=_time(next(tokens)),
         author_name=decode_name(next(tokens)),
         author_email=decode_name(next(tokens)),
         changes=[],
     )
+
+
+def _time(text: bytes) -> int | None:
+    try:
+        return int(text)
+    except ValueError:  # empty: git could not read the date
+        return None
 
 
 def _read_raw_entry(token: bytes, tokens: Iterator[bytes]) -> RawEntry:
@@ -215,7 +232,7 @@ def keyword_hits(
     suffixes: Iterable[str],
     since: str | None = None,
     group: ProcessGroup | None = None,
-) -> set[tuple[str, str]]:
+) -> set[tuple[str, str]] | None:
     """The (commit, path) pairs whose diff adds or removes a line matching ``keyword_regex``.
 
     ``keyword_regex`` is a POSIX extended regex (git's ``-G``, case-sensitive: spell cases out); only files with
@@ -223,13 +240,16 @@ def keyword_hits(
     debt-comment state is built on that chain). Renames are not detected here, so a renamed file shows as
     its old path deleted and its new path added: a pair is a hit if either side holds a keyword. Merges are
     diffed against their first parent, like :func:`stream_history`. ``-G`` skips binary diffs: callers
-    evaluate every change git calls binary.
+    evaluate every change git calls binary. None when the keywords make a regex longer than
+    :data:`MAX_KEYWORD_REGEX` (a repository's pyproject can name thousands): then every change is evaluated.
     """
     # Suffixes are filtered here rather than with pathspecs: git matches each of dozens of wildcard
     # pathspecs against every path of every diff, which costs more than diffing the few other files.
     wanted = {suffix.lower() for suffix in suffixes}
     if not wanted:
         return set()
+    if len(keyword_regex.encode("utf-8")) > MAX_KEYWORD_REGEX:
+        return None
     args = [
         "log",
         "--no-show-signature",
@@ -318,7 +338,7 @@ def is_ancestor(info: RepoInfo, older: str) -> bool:
 
 def binary_by_attributes(info: RepoInfo, paths: Iterable[str]) -> set[str]:
     """The paths whose ``.gitattributes`` make git diff them as binary (``-diff`` or ``binary``)."""
-    wanted = sorted({path for path in paths if "\\x" not in path})
+    wanted = sorted(set(paths))
     if not wanted:
         return set()
     found: set[str] = set()
@@ -327,7 +347,7 @@ def binary_by_attributes(info: RepoInfo, paths: Iterable[str]) -> set[str]:
         def feed() -> None:
             try:
                 for path in wanted:
-                    process.stdin.write(path.encode("utf-8") + b"\0")
+                    process.stdin.write(encode_path(path) + b"\0")
                 process.stdin.close()
             except (BrokenPipeError, ValueError):
                 pass

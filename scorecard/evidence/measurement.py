@@ -9,6 +9,9 @@ coupling, ownership, flags, debt comments); this one puts their values together 
 - *State* (lines, flags, debt comments) follows HEAD's first-parent chain. Only path exclusions apply to
   state: an excluded author's lines still exist.
 - "Last quarter" is the last complete calendar quarter (UTC) before the scan time.
+- A commit dated where no quarter is (before 1970, after 2999, or a date git cannot read) keeps its lines
+  and churn and counts in the quarter of the scan that first read it, with a warning: its date is no
+  evidence of when the work happened, and the scan's quarter is where a reader looks for what is new.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from scorecard.evidence.flags import (
     latest_flag_metrics,
     removed_per_quarter,
 )
+from scorecard.evidence.history import END_OF_POSSIBLE_TIME, FIRST_POSSIBLE_TIME
 from scorecard.evidence.patterns import ScanSettings
 from scorecard.metric_contract import LATEST_METRICS, QUARTER_METRICS, Metric
 from scorecard.quarters import current_quarter, previous_quarter, quarter_end, quarter_of, quarter_range
@@ -134,6 +138,7 @@ def _per_quarter(
 ) -> tuple[dict[str, Values], list[dict[str, Any]]]:
     """Metrics and summary snapshots of every quarter, from the first commit's to the scan's."""
     start = int(first_time if first_time is not None else now.timestamp())
+    start = min(max(start, FIRST_POSSIBLE_TIME), END_OF_POSSIBLE_TIME - 1)  # see HistoryReader: always so
     quarters = quarter_range(quarter_of(start), current_quarter(now))
     # A quarter's end, or just after the scan time for the current quarter.
     ends = [min(int(quarter_end(quarter).timestamp()), int(now.timestamp()) + 1) for quarter in quarters]

@@ -1,6 +1,18 @@
 """What a scan looks for and leaves out: flag patterns, debt-comment words, staleness and exclusions.
 
-Flag patterns are Python regexes compiled with ``re.MULTILINE`` and applied to a file's whole text; group 1
+Every regex here runs on RE2 (the ``re2`` module), whose matching time is linear in the text: the built-in
+flag patterns as well as those a team writes (flag patterns, ``exclude_authors``), because a scanned
+repository names regexes in its own pyproject and Python's backtracking ``re`` can spend hours on one line
+(``(a+)+$``). RE2 reads Python's syntax without backreferences, lookarounds, atomic groups, possessive
+quantifiers and ``(?x)`` (``\\Z`` is written ``\\z``, ``\\u00e9`` ``\\x{e9}``), and its ``\\w``, ``\\d``, ``\\s``
+and ``\\b`` are ASCII. Limits (``MAX_*`` below) bound the work per file: regex size, patterns, keywords.
+A setting RE2 or a limit refuses is named in one line: an error for a ``--flags`` file or the command line;
+in the scanned repository's own pyproject, a warning of the scan and that pattern or exclusion ignored,
+since a team cannot always fix the repository it scans (a ``[tool.scorecard]`` table wrong in any other way
+is ignored whole, with a warning). Path globs become regexes by :func:`fnmatch.translate`, whose atomic
+groups keep Python's ``re`` from backtracking.
+
+Flag patterns are applied with ``(?m)`` (``^`` and ``$`` match at every line) to a file's whole text; group 1
 is the flag's name. Each names *keywords*: literals every match contains, as written, which git's ``-G``
 searches for (see :func:`ScanSettings.keyword_regex`) so that only the few changes that can hold a flag are
 read. A team adds its own patterns in the scanned repository's ``pyproject.toml`` or in a file given to
@@ -9,7 +21,7 @@ read. A team adds its own patterns in the scanned repository's ``pyproject.toml`
     [tool.scorecard]                     # in a --flags file the keys may also sit at the top level
     stale_days = 180                     # a flag alive and older than this is stale
     exclude_paths = ["vendor/**", "*_pb2.py"]      # fnmatch globs on repository paths
-    exclude_authors = ["\\\\[bot\\\\]", "^renovate"] # Python regexes searched in "Name <email>"
+    exclude_authors = ["\\\\[bot\\\\]", "^renovate"] # regexes (RE2) searched in "Name <email>"
     exclude_commits = ["<40-hex sha>"]              # e.g. a mass reformatting
 
     [[tool.scorecard.flags]]
@@ -28,10 +40,11 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
+import re2
 import yaml
 
 from scorecard.errors import ScorecardError
@@ -40,13 +53,69 @@ from scorecard.evidence.filekinds import CODE_SUFFIXES
 PY = frozenset({".py"})
 
 DEFAULT_STALE_DAYS = 180
-# The words of a debt comment, in any case (the comment itself: scorecard.evidence.findings.DEBT_COMMENT).
+# The words of a debt comment, in any case (the comment itself: scorecard.evidence.findings.is_debt_comment).
 DEBT_KEYWORDS = ("TODO", "FIXME", "XXX", "HACK")
+# Part of the patterns' fingerprint, so that the first scan by this scorecard reads the history afresh:
+# earlier ones ran the patterns on Python's re and wrote a backslash in a path as is (see git.decode_path).
+RESULTS_FORMAT = "re2"
+# libyaml's safe loader when PyYAML has it: the pure-Python scanner takes quadratic time on "[[[[...".
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+A = TypeVar("A")
+T = TypeVar("T")
 SETTING_NAMES = frozenset({"flags", "stale_days", "exclude_paths", "exclude_authors", "exclude_commits"})
+# Bounds on what a scan does per file version (each pattern, each keyword is a pass over the text), far above
+# what a team writes. RE2's time is linear, but past some thousands of instructions its DFA no longer fits
+# its memory and it falls back to a far slower automaton (the built-in patterns hold about a hundred).
+MAX_PROGRAM_SIZE = 2_000
+MAX_FLAG_PATTERNS = 100
+MAX_KEYWORDS = 50
+MAX_LIST_ENTRIES = 500
 
 
 class SettingsError(ScorecardError, ValueError):
     """Scan settings (flag patterns, exclusions) that cannot be used; the message is one line for the user."""
+
+
+class Matcher(Protocol):
+    """A regex compiled by RE2 (``re2`` has no type hints): what a scan calls on one."""
+
+    @property
+    def groups(self) -> int: ...
+
+    @property
+    def programsize(self) -> int: ...
+
+    def search(self, text: str) -> Any: ...
+
+    def finditer(self, text: bytes) -> Iterator[Any]: ...
+
+    def findall(self, text: str) -> list[Any]: ...
+
+    def sub(self, replace: Callable[[Any], str], text: str) -> str: ...
+
+
+def _re2_options() -> Any:
+    options = re2.Options()
+    options.log_errors = False  # else RE2 prints every refused regex on stderr; the SettingsError says it once
+    return options
+
+
+_RE2_OPTIONS = _re2_options()
+
+
+def compile_regex(regex: str, where: str, multiline: bool = False) -> Matcher:
+    """``regex`` compiled by RE2, with ``(?m)`` when ``multiline``; a regex RE2 refuses raises
+    :class:`SettingsError` naming ``where`` and RE2's reason, in one line."""
+    try:
+        compiled: Matcher = re2.compile(f"(?m){regex}" if multiline else regex, _RE2_OPTIONS)
+    except re2.error as error:
+        reason = error.args[0] if error.args else "refused"
+        text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+        raise SettingsError(f"{where}: invalid regex for RE2: {' '.join(text.split())}") from None
+    size = compiled.programsize
+    if size > MAX_PROGRAM_SIZE:
+        raise SettingsError(f"{where}: regex too large ({size} RE2 instructions, at most {MAX_PROGRAM_SIZE})")
+    return compiled
 
 
 @dataclass(frozen=True)
@@ -57,13 +126,10 @@ class FlagPattern:
     regex: str
     suffixes: frozenset[str]
     keywords: tuple[str, ...]
-    compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    compiled: Matcher = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        try:
-            compiled = re.compile(self.regex, re.MULTILINE)
-        except re.error as error:
-            raise SettingsError(f"flag pattern {self.id!r}: invalid regex: {error}") from None
+        compiled = compile_regex(self.regex, f"flag pattern {self.id!r}", multiline=True)
         if compiled.groups < 1:
             raise SettingsError(f"flag pattern {self.id!r}: the regex needs a group for the flag's name")
         object.__setattr__(self, "compiled", compiled)
@@ -104,18 +170,27 @@ DEFAULT_FLAG_PATTERNS = (
 )
 
 
+# On RE2 too: the regex they read is a repository's (Python's re takes quadratic time on "[[[[...").
+_ESCAPES = compile_regex(r"\\.", "derive_keywords")
+_CLASSES = compile_regex(r"\[[^\]]*\]", "derive_keywords")
+_WORDS = compile_regex(r"[A-Za-z_][A-Za-z0-9_]{2,}", "derive_keywords")
+
+
 def derive_keywords(regex: str) -> tuple[str, ...]:
     """Literal words of 3+ characters in a regex, to use as ``-G`` keywords when a pattern names none.
 
     A superset is harmless (more changes are evaluated), so every word run outside escapes is taken.
     """
-    without_escapes = re.sub(r"\\.", " ", regex)
-    without_classes = re.sub(r"\[[^\]]*\]", " ", without_escapes)
-    return tuple(sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]{2,}", without_classes))))
+    without_escapes = _ESCAPES.sub(lambda match: " ", regex)
+    without_classes = _CLASSES.sub(lambda match: " ", without_escapes)
+    return tuple(sorted(set(_WORDS.findall(without_classes))))
+
+
+_ERE_SPECIAL = frozenset(".[]()*+?{}|^$\\")
 
 
 def _ere_escape(literal: str) -> str:
-    return re.sub(r"([.\[\]()*+?{}|^$\\])", r"\\\1", literal)
+    return "".join(f"\\{char}" if char in _ERE_SPECIAL else char for char in literal)
 
 
 def _ere_caseless(literal: str) -> str:
@@ -152,14 +227,22 @@ class ScanSettings:
         return frozenset().union(CODE_SUFFIXES, *(p.suffixes for p in self.flag_patterns))
 
     def fingerprint(self) -> str:
-        """A digest of everything that decides what a blob contains (patterns), to invalidate caches."""
+        """A digest of everything that decides what a blob contains (patterns, and :data:`RESULTS_FORMAT`),
+        to invalidate caches."""
         described = [[p.id, p.regex, sorted(p.suffixes), list(p.keywords)] for p in self.flag_patterns]
-        return hashlib.sha1(json.dumps(described).encode()).hexdigest()[:16]
+        return hashlib.sha1(json.dumps([RESULTS_FORMAT, described]).encode()).hexdigest()[:16]
 
     def exclusion_fingerprint(self) -> str:
         """A digest of the exclusions and ``stale_days``: stored results depend on them too."""
         described = [self.exclude_paths, self.exclude_authors, self.exclude_commits, self.stale_days]
         return hashlib.sha1(json.dumps(described).encode()).hexdigest()[:16]
+
+    def author_excluded(self) -> Callable[[str], bool]:
+        """A predicate for excluded authors: an ``exclude_authors`` regex found in ``"Name <email>"``."""
+        if not self.exclude_authors:
+            return lambda identity: False
+        matchers = [compile_regex(regex, f"exclude_authors {regex!r}") for regex in self.exclude_authors]
+        return lambda identity: any(matcher.search(identity) is not None for matcher in matchers)
 
     def path_excluded(self) -> Callable[[str], bool]:
         """A predicate for excluded paths (fnmatch globs, ``*`` crossing ``/``)."""
@@ -189,11 +272,17 @@ def _string_list(table: Mapping[str, Any], key: str, source: str) -> tuple[str, 
         value = [value]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise SettingsError(f"{source}: {key} must be a list of strings")
+    if len(value) > MAX_LIST_ENTRIES:
+        raise SettingsError(f"{source}: {key} holds {len(value)} entries, at most {MAX_LIST_ENTRIES}")
     return tuple(value)
 
 
-def settings_from_mapping(table: Mapping[str, Any], source: str) -> ScanSettings:
-    """Settings from a ``[tool.scorecard]``-shaped mapping (its flag patterns only: no defaults added)."""
+def settings_from_mapping(table: Mapping[str, Any], source: str, warnings: list[str] | None = None) -> ScanSettings:
+    """Settings from a ``[tool.scorecard]``-shaped mapping (its flag patterns only: no defaults added).
+
+    With ``warnings`` (a scanned repository's own pyproject), a flag pattern or an author exclusion that cannot
+    be used is left out with a warning there; without, it raises :class:`SettingsError` like any bad setting.
+    """
     if not isinstance(table, Mapping):
         raise SettingsError(f"{source}: expected a table of settings")
     unknown = sorted(set(table) - SETTING_NAMES)
@@ -202,19 +291,36 @@ def settings_from_mapping(table: Mapping[str, Any], source: str) -> ScanSettings
     entries = table.get("flags", [])
     if not isinstance(entries, list):
         raise SettingsError(f"{source}: flags must be a list of tables with id, regex and suffixes")
-    patterns = [_flag_pattern(entry, f"{source}: flags[{number}]") for number, entry in enumerate(entries, 1)]
+    if len(entries) > MAX_FLAG_PATTERNS:
+        raise SettingsError(f"{source}: {len(entries)} flag patterns, at most {MAX_FLAG_PATTERNS}")
     stale_days = table.get("stale_days", DEFAULT_STALE_DAYS)
     if not isinstance(stale_days, int) or isinstance(stale_days, bool) or stale_days < 0:
         raise SettingsError(f"{source}: stale_days must be a whole number of days")
-    authors = _author_regexes(table, source)
     commits = tuple(sha.lower() for sha in _string_list(table, "exclude_commits", source))
-    return ScanSettings(
-        flag_patterns=tuple(patterns),
-        stale_days=stale_days,
-        exclude_paths=_string_list(table, "exclude_paths", source),
-        exclude_authors=authors,
-        exclude_commits=commits,
+    for sha in commits:
+        if not re.fullmatch(r"[0-9a-f]{4,40}", sha):
+            raise SettingsError(f"{source}: exclude_commits {sha!r} is not a commit id (4 to 40 hex digits)")
+    paths = _string_list(table, "exclude_paths", source)
+    author_regexes = _string_list(table, "exclude_authors", source)
+    # Last: what cannot be used is left out (with warnings) only once the table as a whole can be.
+    patterns = _each(
+        enumerate(entries, 1), lambda pair: _flag_pattern(pair[1], f"{source}: flags[{pair[0]}]"), warnings
     )
+    authors = _each(author_regexes, lambda regex: _author_regex(regex, source), warnings)
+    return ScanSettings(patterns, stale_days, paths, authors, commits)
+
+
+def _each(items: Iterable[A], make: Callable[[A], T], warnings: list[str] | None) -> tuple[T, ...]:
+    """``make`` of each item; one it refuses raises its error, or with ``warnings`` is left out with a warning."""
+    made: list[T] = []
+    for item in items:
+        try:
+            made.append(make(item))
+        except SettingsError as error:
+            if warnings is None:
+                raise
+            warnings.append(f"{error}; ignored")
+    return tuple(made)
 
 
 def _flag_pattern(entry: Any, where: str) -> FlagPattern:
@@ -226,45 +332,42 @@ def _flag_pattern(entry: Any, where: str) -> FlagPattern:
     suffixes = _string_list(entry, "suffixes", where)
     if not suffixes:
         raise SettingsError(f"{where} ({entry['id']}): needs suffixes, e.g. ['.py']")
-    try:
-        re.compile(entry["regex"], re.MULTILINE)
-    except re.error as error:
-        raise SettingsError(f"{where} ({entry['id']}): invalid regex: {error}") from None
+    if compile_regex(entry["regex"], f"{where} ({entry['id']})", multiline=True).groups < 1:
+        raise SettingsError(f"{where} ({entry['id']}): the regex needs a group for the flag's name")
     keywords = _string_list(entry, "keywords", where) or derive_keywords(entry["regex"])
-    if not keywords:
-        raise SettingsError(f"{where} ({entry['id']}): name keywords that every match contains")
+    if not keywords or len(keywords) > MAX_KEYWORDS:
+        raise SettingsError(f"{where} ({entry['id']}): name keywords that every match contains (1 to {MAX_KEYWORDS})")
     normalized = frozenset(s.lower() if s.startswith(".") else f".{s.lower()}" for s in suffixes)
     return FlagPattern(entry["id"], entry["regex"], normalized, keywords)
 
 
-def _author_regexes(table: Mapping[str, Any], source: str) -> tuple[str, ...]:
-    authors = _string_list(table, "exclude_authors", source)
-    for regex in authors:
-        try:
-            re.compile(regex)
-        except re.error as error:
-            raise SettingsError(f"{source}: exclude_authors {regex!r}: {error}") from None
-    return authors
+def _author_regex(regex: str, source: str) -> str:
+    compile_regex(regex, f"{source}: exclude_authors {regex!r}")
+    return regex
 
 
-def parse_settings_text(text: str, source: str, yaml_format: bool = False) -> ScanSettings | None:
+def parse_settings_text(
+    text: str, source: str, yaml_format: bool = False, warnings: list[str] | None = None
+) -> ScanSettings | None:
     """Parse a ``--flags`` file (TOML, or YAML) or a ``pyproject.toml``; None when it has no scorecard table.
 
     In a pyproject only ``[tool.scorecard]`` counts; in a ``--flags`` file the same keys may also sit at the
-    top level.
+    top level. ``warnings``: see :func:`settings_from_mapping`.
     """
     try:
-        data = yaml.safe_load(text) if yaml_format else tomllib.loads(text)
+        data = yaml.load(text, Loader=_YAML_LOADER) if yaml_format else tomllib.loads(text)
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise SettingsError(f"{source}: cannot parse: {first}") from None
+    except RecursionError:  # both parsers recurse into nested arrays and tables
+        raise SettingsError(f"{source}: cannot parse: nested too deeply") from None
     if data is None:
         return None
     if not isinstance(data, Mapping):
         raise SettingsError(f"{source}: expected a table of settings")
     tool = data.get("tool")
     if isinstance(tool, Mapping) and "scorecard" in tool:
-        return settings_from_mapping(tool["scorecard"], f"{source} [tool.scorecard]")
+        return settings_from_mapping(tool["scorecard"], f"{source} [tool.scorecard]", warnings)
     if source.endswith("pyproject.toml"):
         return None
-    return settings_from_mapping(data, source)
+    return settings_from_mapping(data, source, warnings)

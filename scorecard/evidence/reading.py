@@ -29,20 +29,35 @@ class HistoryReader:
 
     The ``-G`` pass starts at once, in a thread; :meth:`mark_keyword_hits` waits for it. With
     ``chain_since``, only the first-parent chain above ``since`` is listed (a rescan from a checkpoint).
+
+    A commit time no quarter can name (before 1970, after 2999, or one git cannot read) becomes
+    ``impossible_at``, the scan's time: the commit keeps its changes and counts in the scan's quarter, and
+    :attr:`impossible_dates` says how many there were. (The stored history keeps that time, so a rescan
+    leaves the commit in the quarter of the scan that first read it.)
     """
 
-    def __init__(self, info: RepoInfo, settings: ScanSettings, since: str | None, chain_since: bool = False):
+    def __init__(
+        self,
+        info: RepoInfo,
+        settings: ScanSettings,
+        since: str | None,
+        chain_since: bool = False,
+        *,
+        impossible_at: int,
+    ):
         self.info = info
         self.since = since
         self.chain_since = chain_since
-        self._hits: set[tuple[str, str]] = set()
+        self.impossible_at = impossible_at
+        self.impossible_dates = 0
+        self._hits: set[tuple[str, str]] | None = set()
         self._failure: list[BaseException] = []
         self._group = ProcessGroup()
         regex, suffixes = settings.keyword_regex(), settings.scanned_suffixes()
 
         def find_hits() -> None:
             try:
-                self._hits.update(history.keyword_hits(info, regex, suffixes, since, group=self._group))
+                self._hits = history.keyword_hits(info, regex, suffixes, since, group=self._group)
             except BaseException as error:  # re-raised in the caller's thread
                 self._failure.append(error)
 
@@ -84,6 +99,9 @@ class HistoryReader:
         for read, commit in enumerate(history.stream_history(self.info, self.since), 1):
             if advance and read % ADVANCE_EVERY == 0:
                 advance(read, total)
+            if not history.possible_time(commit.committed_at):
+                commit.committed_at = self.impossible_at
+                self.impossible_dates += 1
             yield commit
 
     def _chain(self) -> list[str] | None:
@@ -99,8 +117,11 @@ class HistoryReader:
         new = changes["sha"].isin(new_commits).to_numpy()
         if not new.any():
             return
-        rows = changes[new]
         hits = self._hits
+        if hits is None:  # no -G pass (keywords past its limit): every change is evaluated
+            changes.loc[new, "keyword_hit"] = np.nan
+            return
+        rows = changes[new]
         # Few commits have hits: look up (commit, path) pairs only in those.
         maybe = rows["sha"].isin({sha for sha, _ in hits}).to_numpy()
         hit = np.zeros(len(rows), dtype="float64")

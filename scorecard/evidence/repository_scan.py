@@ -37,10 +37,11 @@ from scorecard.evidence.flags import flag_rows
 from scorecard.evidence.frames import History, changes_frame, commits_frame
 from scorecard.evidence.history import first_parent_chain, is_ancestor
 from scorecard.evidence.measurement import RepoMeasurement, measure_repository
-from scorecard.evidence.patterns import ScanSettings, parse_settings_text
+from scorecard.evidence.patterns import ScanSettings, SettingsError, compile_regex, parse_settings_text
 from scorecard.evidence.reading import Advance, HistoryReader, fill_binary_lines
 from scorecard.evidence.records import COMMIT_COLUMNS, FILE_CHANGE_COLUMNS, LINES_COLUMNS, PreviousScan, ScanRecord
 from scorecard.evidence.replay import ReplayResult
+from scorecard.quarters import current_quarter
 
 Progress = Callable[[str], None]
 # The previous scan's records: commits, file changes and the blob-findings cache.
@@ -92,10 +93,7 @@ def _scan_settings(options: ScanOptions, repository_settings: ScanSettings | Non
         if not re.fullmatch(r"[0-9a-fA-F]{4,40}", sha):
             raise ScorecardError(f"--exclude-commit {sha!r} is not a commit id (4 to 40 hex digits)")
     for regex in options.exclude_authors:
-        try:
-            re.compile(regex)
-        except re.error as error:
-            raise ScorecardError(f"--exclude-author {regex!r}: {error}") from None
+        compile_regex(regex, f"--exclude-author {regex!r}")  # refused: a SettingsError, one line
     command_line = ScanSettings(
         flag_patterns=(),
         exclude_paths=options.exclude_paths,
@@ -108,6 +106,7 @@ def _scan_settings(options: ScanOptions, repository_settings: ScanSettings | Non
 def _repository_settings(info: git.RepoInfo, reader: git.BlobReader, warnings: list[str]) -> ScanSettings | None:
     # The scanned repository's own [tool.scorecard] table, read from the HEAD blob: never executed.
     # A team in a monorepo may keep its own pyproject in its directory; else the repository's is used.
+    # Not ours to judge, and a team cannot always fix it: what cannot be used is ignored, with a warning.
     for where in ([f"{info.subdir}/pyproject.toml"] if info.subdir else []) + ["pyproject.toml"]:
         data = reader.read(f"{info.head}:{where}")
         if data is None:
@@ -115,11 +114,14 @@ def _repository_settings(info: git.RepoInfo, reader: git.BlobReader, warnings: l
         text = data.decode("utf-8", "replace")
         try:
             tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
-            # Not ours to judge: a broken pyproject only means no [tool.scorecard] settings.
+        except (tomllib.TOMLDecodeError, RecursionError):
             warnings.append(f"{info.name}: {where} at HEAD is not valid TOML; its [tool.scorecard] is ignored")
             return None
-        return parse_settings_text(text, f"{info.path.name}/{where}")
+        try:
+            return parse_settings_text(text, f"{info.name}: {where}", warnings=warnings)
+        except SettingsError as error:
+            warnings.append(f"{error}; [tool.scorecard] is ignored")
+            return None
     return None
 
 
@@ -182,6 +184,7 @@ class _Advanced:
     history: History  # what the checkpoint was advanced by: the new history, or all of it
     checkpoint: Checkpoint
     cached: dict[tuple[str, str], str]  # findings of file versions from the previous scan
+    impossible_dates: int = 0  # new commits whose time no quarter can name, placed at the scan's time
 
 
 def _read_and_advance(
@@ -193,8 +196,10 @@ def _read_and_advance(
     reader: git.BlobReader,
     say: Progress,
     advance: Advance | None,
+    now: datetime,
 ) -> _Advanced:
-    passes = HistoryReader(info, settings, plan.since, chain_since=plan.resumed is not None)
+    resumed = plan.resumed is not None
+    passes = HistoryReader(info, settings, plan.since, chain_since=resumed, impossible_at=int(now.timestamp()))
     try:
         commits, changes, chain = passes.stream(advance)
         if chain is None:  # the last head is an ancestor of HEAD, but not on its first-parent chain
@@ -211,6 +216,7 @@ def _read_and_advance(
         raise
     every_change = advanced.history.changes
     advanced.changes = every_change.iloc[len(every_change) - len(changes) :]
+    advanced.impossible_dates = passes.impossible_dates
     return advanced
 
 
@@ -267,7 +273,12 @@ def scan_repository(
         fingerprint = _settings_fingerprint(settings, mailmap)
         plan = _plan(info, settings, mailmap, previous, stored, checkpoint, options.full)
         say(f"{info.name}: {plan.mode} scan ({plan.reason})")
-        advanced = _read_and_advance(info, settings, plan, fingerprint, stored, reader, say, advance)
+        advanced = _read_and_advance(info, settings, plan, fingerprint, stored, reader, say, advance, now)
+        if advanced.impossible_dates:
+            warnings.append(
+                f"{info.name}: commits with an impossible date (before 1970, after 2999 or unreadable): "
+                f"{advanced.impossible_dates}, counted in the quarter of the scan, {current_quarter(now)}"
+            )
         replayed, new_cache = replay_chain(
             advanced.history, settings, reader, dict(advanced.cached), advanced.checkpoint.replay
         )

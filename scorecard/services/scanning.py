@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from scorecard.errors import ScorecardError
 from scorecard.evidence import git
 from scorecard.evidence.records import PreviousScan
 from scorecard.evidence.repository_scan import Progress, RepoScan, ScanOptions, StoredHistory, scan_repository
@@ -52,6 +53,13 @@ def check_repositories(paths: Sequence[str | os.PathLike[str]], subdir: str | No
     """Every path is a repository that can be scanned (with ``subdir`` at its HEAD); the first that is not
     raises. Cheap (no history is read): the command line calls it before it opens, or creates, a database."""
     for path in _distinct(paths):
+        text = str(path)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            # The store keeps a repository's path as text (SQLite TEXT is UTF-8): refuse rather than crash.
+            shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise ScorecardError(f"the path {shown} is not valid UTF-8: rename the folder to scan it") from None
         git.open_repository(path, subdir)
 
 
