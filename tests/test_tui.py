@@ -447,7 +447,7 @@ async def test_report_from_home_without_any_survey_says_so(tmp_path):
         app.screen.query_one(Input).value = str(tmp_path / "r.html")
         await pilot.press("enter")
         await settle(pilot)  # the report is read in a thread worker
-    assert any(m.startswith("no surveys yet") for m in messages)
+    assert any(m.startswith("nothing to report yet") for m in messages)
     assert not (tmp_path / "r.html").exists()
 
 

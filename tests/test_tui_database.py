@@ -163,7 +163,7 @@ async def test_the_report_is_read_in_a_worker_thread_on_its_own_connection(db, b
         app.screen.query_one(Input).value = str(tmp_path / "r.html")
         await pilot.press("enter")
         await settle(pilot)
-        assert any(text.startswith("no surveys yet") for text in toasts(pilot))
+        assert any(text.startswith("nothing to report yet") for text in toasts(pilot))
     assert reads and all(not on_ui_thread and store is not app.store for on_ui_thread, store in reads)
     assert not (tmp_path / "r.html").exists()
 

@@ -1,4 +1,5 @@
-"""Helpers for Pilot tests of the TUI: the still clock, a writer lock held from outside, waiting for workers."""
+"""Helpers for Pilot tests of the TUI: the still clock, a writer lock held from outside, waiting for workers,
+keys typed faster than the screens change."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 from scorecard.tui.dialogs import RetryPrompt
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+# What a terminal sends with these keys (Pilot's key names); other keys are a character or send none.
+KEY_CHARACTERS = {"enter": "\r", "tab": "\t", "escape": "\x1b", "backspace": "\x7f", "space": " ", "question_mark": "?"}
 
 
 def clock() -> datetime:
@@ -56,3 +61,20 @@ async def settle(pilot: Pilot[None]) -> None:
 def toasts(pilot: Pilot[None]) -> list[str]:
     """The text of every notification on screen, as the person reads it (run the app with notifications=True)."""
     return [str(toast.render()) for toast in pilot.app.screen.query("Toast")]
+
+
+def key_event(key: str) -> events.Key:
+    """The Key event of ``key`` (a Pilot key name: "a", "enter", "ctrl+p"), as a terminal sends it."""
+    return events.Key(key, key if len(key) == 1 else KEY_CHARACTERS.get(key))
+
+
+async def type_at_once(pilot: Pilot[None], *keys: str) -> None:
+    """Send ``keys`` the way a terminal does when someone types faster than the screens change (or pastes):
+    all queued at once, then wait until the app has handled them.
+
+    ``pilot.press`` waits for the app to go idle after every key, so the event of one key is always handled
+    before the next key arrives; here a key can arrive while the events of the one before are still queued.
+    """
+    for key in keys:
+        pilot.app.post_message(key_event(key))
+    await settle(pilot)

@@ -11,9 +11,13 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
-from textual.events import Resize
+from textual.command import CommandPalette
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.theme import ThemeProvider
 
 from scorecard.quarters import current_quarter, normalize_quarter
 from scorecard.services.sessions import open_session
@@ -22,7 +26,7 @@ from scorecard.store import DatabaseLocked, Store
 from scorecard.survey.bank import DEFAULT_BANK
 from scorecard.survey.bank_file import load_bank
 from scorecard.survey.session import SurveySession
-from scorecard.tui.dialogs import RetryPrompt, TooSmall
+from scorecard.tui.dialogs import Palette, RetryPrompt, TooSmall
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -54,6 +58,8 @@ class ScorecardApp(App[None]):
         self.quarter_override = quarter
         self.bank = load_bank(bank_name or DEFAULT_BANK)
         """The bank new surveys use (a shipped one by id, or a custom file)."""
+        self.terminal_size: Size | None = None
+        """The size of the last resize, once there was one."""
 
     @property
     def current_quarter(self) -> str:
@@ -67,7 +73,15 @@ class ScorecardApp(App[None]):
             self.open_survey(self.direct_team)
         else:
             self.push_screen(HomeScreen())
-        self._check_size(self.size.width, self.size.height)
+        self._check_size()
+        # At once, not queued: a screen must never be laid out at a size too small for it, even for a frame.
+        self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys typed after a quit (q, then w before the app closed) must not open anything on a closing app.
+        if isinstance(event, events.Key) and (self.return_code is not None or not self.screen_stack):
+            return
+        await super().on_event(event)
 
     # -- the one way the TUI writes -----------------------------------------------------------------------
 
@@ -103,33 +117,59 @@ class ScorecardApp(App[None]):
         if self.direct_team:
             self.exit()
             return
-        while len(self.screen_stack) > 2:  # back to home: the default screen and home stay
+        from scorecard.tui.home_screen import HomeScreen
+
+        while not isinstance(self.screen, HomeScreen) and len(self.screen_stack) > 2:
             self.pop_screen()
 
     def complete_survey(self, session: SurveySession) -> None:
         from scorecard.tui.results_screen import ResultsScreen
+        from scorecard.tui.survey_screen import SurveyScreen
 
         def show_results() -> None:
-            self.pop_screen()  # the review
+            # The survey screen of this session gives way to the results; once it has, a second completion
+            # (c pressed again through a retry prompt) has nothing left to show.
+            survey = next((s for s in self.screen_stack if isinstance(s, SurveyScreen) and s.session is session), None)
+            if survey is None:
+                return
+            while self.screen is not survey:  # the review, and whatever opened on top of it meanwhile
+                self.pop_screen()
             self.switch_screen(ResultsScreen(session))
 
         self.write_or_offer_retry(session.complete, show_results)
 
     def action_command_palette(self) -> None:
-        from scorecard.tui.survey_screen import SurveyScreen
+        from scorecard.tui.survey_screen import QuestionJumps, SurveyScreen
 
+        screen = self.screen
+        if isinstance(screen, TooSmall | CommandPalette) or not self.use_command_palette:
+            return
         # On the survey, Ctrl+P jumps to any question; elsewhere it is Textual's usual palette.
-        if isinstance(self.screen, SurveyScreen):
-            self.search_commands(self.screen.question_commands(), placeholder="Jump to a question…")
+        if isinstance(screen, SurveyScreen):
+            self.push_screen(Palette(providers=[QuestionJumps], placeholder="Jump to a question…"))
         else:
-            super().action_command_palette()
+            self.push_screen(Palette())
+
+    def search_themes(self) -> None:
+        """The palette's "Change theme": Textual's theme search, in a palette that closes once."""
+        if not isinstance(self.screen, TooSmall | CommandPalette):
+            self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     # -- a terminal that is too small -------------------------------------------------------------------
 
-    def on_resize(self, event: Resize) -> None:
-        self._check_size(event.size.width, event.size.height)
+    def on_resize(self, event: events.Resize) -> None:
+        self.terminal_size = event.size  # self.size follows only after this handler
+        self._check_size()
 
-    def _check_size(self, width: int, height: int) -> None:
+    def _screen_changed(self, _screen: Screen[object]) -> None:
+        # A screen opened late (by a key typed before a resize) may land on top of the notice, or the notice
+        # may come back on top after the terminal grew: check again after every change of screen.
+        self._check_size()
+
+    def _check_size(self) -> None:
+        if len(self.screen_stack) < 2:  # the first resize comes before on_mount shows the first screen
+            return
+        width, height = self.terminal_size or self.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         showing = isinstance(self.screen, TooSmall)
         if small and not showing:

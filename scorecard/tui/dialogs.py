@@ -1,18 +1,57 @@
-"""Small modal steps, each returning a typed value with ``dismiss``."""
+"""Small modal steps, each returning a typed value with ``dismiss``, and the command palette they share.
+
+Keys arrive faster than screens change: a second Enter can reach a dialog after its first Enter dismissed it.
+Every dialog here dismisses once; a late second dismiss would otherwise pop the screen underneath.
+"""
 
 from __future__ import annotations
 
+from typing import Generic, TypeVar
+
 from textual import on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, OptionList, Static
+
+ResultT = TypeVar("ResultT")
 
 
-class TextPrompt(ModalScreen[str | None]):
-    """Ask for one line of text (a team name, a note, a file path): the text, or None when cancelled."""
+class Dialog(ModalScreen[ResultT], Generic[ResultT]):
+    """A modal screen that answers once, and only while it is the screen on top."""
+
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        if not self.is_active:  # already dismissed, or something (the too-small notice) covers it
+            return AwaitComplete.nothing()
+        return super().dismiss(result)
+
+
+class Palette(CommandPalette):
+    """Textual's command palette, closed once: Enter pressed twice must not also close the screen below it, and
+    what its input and list still send once it closed (keys typed after Esc or Enter) is dropped, not searched
+    for in a list that is gone."""
+
+    def dismiss(self, result: None = None) -> AwaitComplete:
+        if not self.is_active:
+            return AwaitComplete.nothing()
+        return super().dismiss(result)
+
+    @on(Input.Changed)
+    @on(Input.Submitted)
+    @on(OptionList.OptionSelected)
+    def drop_once_closed(self, event: Input.Changed | Input.Submitted | OptionList.OptionSelected) -> None:
+        if not self.is_active:
+            event.prevent_default()  # the palette's own handlers (defined on CommandPalette) do not run
+            event.stop()
+
+
+class TextPrompt(Dialog[str | None]):
+    """Ask for one line of text (a team name, a note, a file path): the text without surrounding spaces, or
+    None when cancelled. An empty line is returned as ``""``: each caller says what nothing typed means."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -34,13 +73,13 @@ class TextPrompt(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class RetryPrompt(ModalScreen[bool]):
+class RetryPrompt(Dialog[bool]):
     """Something outside the app (a locked database) got in the way: True to retry, False to give up."""
 
     BINDINGS = [
@@ -66,7 +105,7 @@ class RetryPrompt(ModalScreen[bool]):
 
 
 class TooSmall(ModalScreen[None]):
-    """Shown while the terminal is smaller than the layout needs; removed when it grows again."""
+    """Shown while the terminal is smaller than the layout needs; removed when it grows again (see app.py)."""
 
     def compose(self) -> ComposeResult:
         yield Static("scorecard needs a terminal of at least 80 x 24.\nPlease make this window larger.", id="too-small")

@@ -171,4 +171,5 @@ class HomeScreen(Screen[None]):
 
     @on(DataTable.RowSelected)
     def row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_survey(str(event.row_key.value))
+        if self.is_active:  # a second Enter, typed before the survey opened, must not open it twice
+            self.app.open_survey(str(event.row_key.value))

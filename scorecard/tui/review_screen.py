@@ -7,15 +7,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scorecard.survey.session import SurveySession
 from scorecard.tui.app import ScorecardApp
+from scorecard.tui.dialogs import Dialog
 
 
-class ReviewScreen(ModalScreen[str | None]):
+class ReviewScreen(Dialog[str | None]):
     """Dismisses with the question id to jump to, or None to go back where the person was."""
 
     app = getters.app(ScorecardApp)

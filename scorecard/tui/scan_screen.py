@@ -15,19 +15,19 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Log, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from scorecard.services.stoppable_scan import CancellableScan
 from scorecard.tui.app import ScorecardApp
+from scorecard.tui.dialogs import Dialog
 
 
 def repositories(count: int) -> str:
     return f"{count} repositor{'y' if count == 1 else 'ies'}"
 
 
-class ScanScreen(ModalScreen[bool]):
+class ScanScreen(Dialog[bool]):
     """Dismisses with True when at least one repository was scanned and stored."""
 
     app = getters.app(ScorecardApp)
@@ -135,10 +135,15 @@ class ScanScreen(ModalScreen[bool]):
         if db_path is None:  # Store.memory(): the scan runs in a child process, which cannot see it
             self.post_message(self.Finished(error="a scan needs a database file, and this store is in memory"))
             return
-        self.scan = CancellableScan(db_path, self.team, self.targets)
-        self.scan.start()
-        for event in self.scan.events():
+        scan = self.scan = CancellableScan(db_path, self.team, self.targets)
+        if self.cancelled:  # Esc while the scan was starting
+            self.post_message(self.Finished(cancelled=True))
+            return
+        scan.start()
+        for event in scan.events():
             if worker.is_cancelled or self.cancelled:
+                # Esc may have come before the child existed (cancel() then had nothing to stop): stop it here.
+                scan.cancel()
                 self.post_message(self.Finished(cancelled=True))
                 return
             if event.kind == "advance":

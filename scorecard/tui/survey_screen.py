@@ -2,6 +2,9 @@
 
 Keys: 1-9 choose an option (or arrows and Enter), b/Left back, s/Right skip, n note, ?/F1 help, Ctrl+P jump to
 any question, r review, q save and quit. Every answer is saved the moment it is chosen (see session.py).
+
+Keys typed quickly are handled after the screen has moved on: an option list's choice names its question, and
+a choice (or a jump) that arrives for a question no longer shown, or while a dialog covers the survey, is dropped.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from datetime import datetime
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import SimpleCommand
+from textual.command import DiscoveryHit, Hit, Hits, Provider, SimpleCommand
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.markup import escape
@@ -24,6 +27,16 @@ from scorecard.metric_contract import describe_metric
 from scorecard.survey.session import SurveySession
 from scorecard.tui.app import ScorecardApp
 from scorecard.tui.dialogs import TextPrompt
+
+
+def option_key(question_id: str, option_id: str) -> str:
+    """The id of an option in the list: the question's id with the option's (ids never contain ":")."""
+    return f"{question_id}:{option_id}"
+
+
+def split_option_key(key: str) -> tuple[str, str]:
+    question_id, _, option_id = key.rpartition(":")
+    return question_id, option_id
 
 
 def scanned_ago(scanned_at: str | None, now: datetime) -> str:
@@ -118,9 +131,11 @@ class SurveyScreen(Screen[None]):
         for number, option in enumerate(question.all_options, start=1):
             chosen = answer is not None and answer.option_id == option.id
             mark = "●" if chosen else " "
-            options.add_option(Option(Content(f"{mark} {number}  {option.label}"), id=option.id))
+            options.add_option(
+                Option(Content(f"{mark} {number}  {option.label}"), id=option_key(question.id, option.id))
+            )
         ids = [o.id for o in question.all_options]
-        options.highlighted = ids.index(answer.option_id) if answer else 0
+        options.highlighted = ids.index(answer.option_id) if answer and answer.option_id in ids else 0
         note = self.query_one("#note", Static)
         note.update(Content(f"Note: {answer.note}") if answer and answer.note else "")
         note.display = bool(answer and answer.note)
@@ -191,13 +206,16 @@ class SurveyScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#options")
     def option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id is not None:
-            self.choose(event.option.id)
+        if event.option.id is None or not self.is_active:
+            return
+        question_id, option_id = split_option_key(event.option.id)
+        if question_id == self.session.question.id:  # else: Enter pressed on a question since answered
+            self.choose(option_id)
 
     @on(OptionList.OptionSelected, "#areas")
     def area_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id is not None:
+        if event.option.id is not None and self.is_active and self.session.bank.questions_in(event.option.id):
             self.session.jump_to_area(event.option.id)
             self.refresh_question()
             self.query_one("#options", OptionList).focus()
@@ -224,13 +242,15 @@ class SurveyScreen(Screen[None]):
             self.notify("Answer the question first, then add a note.", severity="warning")
             return
 
+        question_id = self.session.question.id
+
         def save_note(text: str | None) -> None:
-            if text is not None:
+            # The note belongs to the question it was opened on (an empty one clears it).
+            if text is not None and self.session.question.id == question_id:
                 self.app.write_or_offer_retry(lambda: self.session.set_note(text), self.refresh_question)
 
         self.app.push_screen(
-            TextPrompt(f"Note on {self.session.question.id}", value=answer.note or "", placeholder="Why this answer?"),
-            save_note,
+            TextPrompt(f"Note on {question_id}", value=answer.note or "", placeholder="Why this answer?"), save_note
         )
 
     def action_toggle_help(self) -> None:
@@ -255,6 +275,9 @@ class SurveyScreen(Screen[None]):
 
     def _jumper(self, question_id: str) -> Callable[[], None]:
         def jump() -> None:
+            # Runs after the palette closed; a second Enter in the palette may run it again, or late.
+            if not self.is_active:
+                return
             self.session.jump_to_question(question_id)
             self.refresh_question()
             self.query_one("#options", OptionList).focus()
@@ -274,3 +297,20 @@ class SurveyScreen(Screen[None]):
     def action_quit_survey(self) -> None:
         # Every answer is already stored; leaving is all that is left to do.
         self.app.leave_survey()
+
+
+class QuestionJumps(Provider):
+    """The command palette's source on the survey (Ctrl+P): every question of the survey it was opened on."""
+
+    def _commands(self) -> list[SimpleCommand]:
+        return self.screen.question_commands() if isinstance(self.screen, SurveyScreen) else []
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
