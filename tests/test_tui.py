@@ -127,6 +127,23 @@ async def test_a_note_is_saved(store, bank_path):
     assert stored(store)["a-1"] == ("some", "half done", False)
 
 
+async def test_a_note_never_passes_the_answers_file_limit_so_an_export_imports_again(store, bank_path):
+    from textual.widgets import Input
+
+    from scorecard.survey.answers_file import MAX_NOTE
+
+    app = survey_app(store, bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "b", "n")
+        await pilot.pause()
+        field = app.screen.query_one(Input)
+        field.insert_text_at_cursor("x" * MAX_NOTE)  # a paste of exactly the limit is taken
+        field.insert_text_at_cursor("y" * 500)  # one past it is refused whole (Textual's max_length)
+        await pilot.press("z", "enter")
+        await pilot.pause()
+    assert stored(store)["a-1"] == ("some", "x" * MAX_NOTE, False)
+
+
 async def test_quit_in_the_middle_and_resume_at_the_first_unanswered(store, bank_path):
     app = survey_app(store, bank_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -55,17 +55,19 @@ class TextPrompt(Dialog[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str = "", placeholder: str = "", hint: str = "") -> None:
+    def __init__(self, title: str, value: str = "", placeholder: str = "", hint: str = "", max_length: int = 0) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
         self.hint = hint
+        self.max_length = max_length
+        """At most this many characters may be typed or pasted (0: no limit)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Content(self.title_text), classes="dialog-title")
-            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Input(value=self.value, placeholder=self.placeholder, max_length=self.max_length, id="prompt-input")
             yield Static(Content(self.hint or "Enter to save · Esc to cancel"), classes="dialog-hint")
 
     def on_mount(self) -> None:

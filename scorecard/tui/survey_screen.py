@@ -24,6 +24,7 @@ from textual.widgets import Footer, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from scorecard.metric_contract import describe_metric
+from scorecard.survey.answers_file import MAX_NOTE
 from scorecard.survey.session import SurveySession
 from scorecard.tui.app import ScorecardApp
 from scorecard.tui.dialogs import TextPrompt
@@ -250,7 +251,14 @@ class SurveyScreen(Screen[None]):
                 self.app.write_or_offer_retry(lambda: self.session.set_note(text), self.refresh_question)
 
         self.app.push_screen(
-            TextPrompt(f"Note on {question_id}", value=answer.note or "", placeholder="Why this answer?"), save_note
+            # The answers file's limit: a note typed here must survive an export and a re-import.
+            TextPrompt(
+                f"Note on {question_id}",
+                value=answer.note or "",
+                placeholder="Why this answer?",
+                max_length=MAX_NOTE,
+            ),
+            save_note,
         )
 
     def action_toggle_help(self) -> None:
