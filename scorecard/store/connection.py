@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -207,10 +208,13 @@ def _connect(target: str, path: Path | None, timeout: float, uri: bool = False) 
 class Database:
     """One SQLite connection to a scorecard database. Build a store with ``Store.open`` or ``Store.memory``."""
 
-    def __init__(self, db: sqlite_utils.Database, path: Path | None = None, clock: Clock = utc_now):
+    def __init__(
+        self, db: sqlite_utils.Database, path: Path | None = None, clock: Clock = utc_now, timeout: float = 5.0
+    ):
         self.db = db
         self.path = path
         self.clock = clock
+        self.timeout = timeout
 
     @classmethod
     def open(
@@ -238,7 +242,7 @@ class Database:
         mode = "rwc" if create and migrate else "rw"
         conn = _connect(f"{path.absolute().as_uri()}?mode={mode}", path, timeout, uri=True)
         try:
-            store = cls(sqlite_utils.Database(conn), path=path, clock=clock)
+            store = cls(sqlite_utils.Database(conn), path=path, clock=clock, timeout=timeout)
             # Any read fails here for a file that is not SQLite ("file is not a database").
             store.db.execute("select count(*) from sqlite_master").fetchone()
             store._check_ours()
@@ -309,7 +313,7 @@ class Database:
         if migrate and migrations.pending(self.db):
             # WAL lets readers (a report, the TUI) work while a scan writes; set once, it persists. The journal
             # mode cannot change inside a transaction, so it is switched before the migrations' one.
-            self.db.enable_wal()
+            self._switch_to_wal()
             with self._writing():
                 # Another process may have migrated while this one waited for the lock: look again, under it.
                 if migrations.pending(self.db):
@@ -317,6 +321,24 @@ class Database:
                     self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         # A connection setting, not a write; outside any transaction, where SQLite honours it.
         self.db.execute("PRAGMA foreign_keys = ON")
+
+    def _switch_to_wal(self) -> None:
+        """``PRAGMA journal_mode=wal``, retried until the busy timeout: the switch needs every other connection
+        out of the file, and when several processes open a new database at once SQLite refuses it at once
+        ("database is locked") instead of calling the busy handler. One of them wins; the others see WAL."""
+        deadline = time.monotonic() + self.timeout
+        pause = 0.005
+        while True:
+            try:
+                # SQLite answers the mode it is in: "memory" for an in-memory database, which has no WAL.
+                if self.db.journal_mode != "wal":
+                    self.db.execute("PRAGMA journal_mode=wal").fetchone()
+                return
+            except DatabaseLocked:
+                if time.monotonic() >= deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
     @property
     def schema_version(self) -> int:
