@@ -11,9 +11,10 @@ from textual.widgets import DataTable, Input, OptionList
 
 from scorecard.store import Store
 from scorecard.tui import make_app
-from scorecard.tui.dialogs import RetryPrompt
+from scorecard.tui.dialogs import RetryPrompt, TextPrompt
 from scorecard.tui.results_screen import ResultsScreen
 from scorecard.tui.review_screen import ReviewScreen
+from scorecard.tui.scan_screen import ScanScreen
 from scorecard.tui.survey_screen import SurveyScreen
 from tests.tui_pilot import clock, hold_write_lock, settle, type_at_once
 
@@ -228,3 +229,62 @@ async def test_an_area_without_questions_cannot_be_opened(db, tiny_bank_path):
         areas.highlighted = 2
         await pilot.press("enter")
         assert app.screen.session.question.id == "a-1"
+
+
+# -- 4. found by the monkey test ------------------------------------------------------------------------------
+
+
+SCREENS_THAT_OPEN = {
+    "review": lambda app: ReviewScreen(app.screen.session),
+    "results": lambda app: ResultsScreen(app.screen.session),
+    "text prompt": lambda app: TextPrompt("Note on a-1"),
+    "scan": lambda app: ScanScreen("ranking", []),
+}
+
+
+@pytest.mark.parametrize("opened", SCREENS_THAT_OPEN)
+async def test_a_screen_closed_the_moment_it_opened_leaves_the_survey_as_it_was(db, tiny_bank_path, opened):
+    app = survey_app(db, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SCREENS_THAT_OPEN[opened](app))
+        app.pop_screen()  # Esc typed right after the key that opened it: before the screen mounted
+        await settle(pilot)
+        assert stack(app) == ["SurveyScreen"]
+
+
+async def test_a_dialog_opened_by_a_key_handled_as_the_app_quits_does_not_fail(db, tiny_bank_path):
+    app = survey_app(db, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "1", "1")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        app.exit()  # Esc on the results of `scorecard survey --team`
+        app.screen.action_write_report()  # w, typed right after
+    assert app.return_code == 0
+
+
+async def test_a_letter_reaching_the_palette_after_it_closed_searches_nothing(db, tiny_bank_path):
+    app = survey_app(db, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        palette = app.screen
+        field = palette.query_one(Input)
+        await palette.remove_children()  # closing: its list goes (the order a burst of keys can bring)
+        palette.dismiss()  # Esc
+        palette.post_message(Input.Changed(field, "b"))  # a letter typed after Esc, still on its way
+        await settle(pilot)  # it once started a search in the removed list: NoMatches in a worker
+        assert stack(app) == ["SurveyScreen"]
+
+
+async def test_the_palette_opened_again_while_the_last_one_is_still_closing_opens(db, tiny_bank_path):
+    with Store.open(db) as store:
+        store.ensure_team("ranking")
+    app = home_app(db, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        app.screen.dismiss()  # Esc: the palette leaves the stack now, its widgets a moment later
+        app.action_command_palette()  # Ctrl+P in that moment (two palettes once shared one id)
+        await settle(pilot)
+        assert stack(app) == ["HomeScreen", "Palette"]

@@ -6,7 +6,7 @@ Every dialog here dismisses once; a late second dismiss would otherwise pop the 
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,10 +15,16 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, Static
 
 ResultT = TypeVar("ResultT")
+
+
+def closed_before_mount(screen: Screen[Any]) -> bool:
+    """True when ``screen`` was closed before its on_mount ran, its widgets being removed: by Esc typed right
+    after the key that opened it (it left the screen stack), or by the app quitting meanwhile."""
+    return screen not in screen.app.screen_stack or screen.app.return_code is not None
 
 
 class Dialog(ModalScreen[ResultT], Generic[ResultT]):
@@ -71,6 +77,8 @@ class TextPrompt(Dialog[str | None]):
             yield Static(Content(self.hint or "Enter to save · Esc to cancel"), classes="dialog-hint")
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):
+            return
         self.query_one(Input).focus()
 
     @on(Input.Submitted)

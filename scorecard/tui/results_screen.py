@@ -19,7 +19,7 @@ from scorecard.survey.records import Survey
 from scorecard.survey.scoring import ScoreCard
 from scorecard.survey.session import SurveySession
 from scorecard.tui.app import ScorecardApp
-from scorecard.tui.dialogs import TextPrompt
+from scorecard.tui.dialogs import TextPrompt, closed_before_mount
 
 BAR_WIDTH = 20
 
@@ -62,6 +62,8 @@ class ResultsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):
+            return
         self.query_one("#results-body", Static).update(self.render_results())
 
     def previous(self) -> tuple[Survey, ScoreCard] | None:

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from scorecard.survey.session import SurveySession
 from scorecard.tui.app import ScorecardApp
-from scorecard.tui.dialogs import Dialog
+from scorecard.tui.dialogs import Dialog, closed_before_mount
 
 
 class ReviewScreen(Dialog[str | None]):
@@ -49,6 +49,8 @@ class ReviewScreen(Dialog[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):
+            return
         items = self.query_one(OptionList)
         if items.option_count:
             items.highlighted = 0

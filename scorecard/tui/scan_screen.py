@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 
 from scorecard.services.stoppable_scan import CancellableScan
 from scorecard.tui.app import ScorecardApp
-from scorecard.tui.dialogs import Dialog
+from scorecard.tui.dialogs import Dialog, closed_before_mount
 
 
 def repositories(count: int) -> str:
@@ -82,6 +82,8 @@ class ScanScreen(Dialog[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):
+            return
         self._draw_targets()
         self.query_one(Input).focus()
 

@@ -27,7 +27,7 @@ from scorecard.metric_contract import describe_metric
 from scorecard.survey.answers_file import MAX_NOTE
 from scorecard.survey.session import SurveySession
 from scorecard.tui.app import ScorecardApp
-from scorecard.tui.dialogs import TextPrompt
+from scorecard.tui.dialogs import TextPrompt, closed_before_mount
 
 
 def option_key(question_id: str, option_id: str) -> str:
@@ -99,6 +99,8 @@ class SurveyScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):
+            return
         self.refresh_question()
         self.query_one("#options", OptionList).focus()
 
