@@ -66,10 +66,59 @@ def print_score(scored: Any) -> None:
         )
     out.print(table)
     _print_improvements(out, bank, card.improvements)
-    if scored.contradictions:
-        out.print(Text("\nWhere answers and git evidence disagree:", style="bold"))
-        for c in scored.contradictions:
-            out.print(Text(f"  {c.question_id} ({c.option_id}): {c.metric} = {c.value:g}. {c.message}"))
+    print_contradictions(out, scored.contradictions)
+
+
+EXAMPLES_SHOWN = 3
+
+
+def print_contradictions(out: Console, contradictions: Sequence[Any]) -> None:
+    """Where answers and evidence disagree: each rule's claim, what it measured, a few examples, and the
+    dismissed ones with their reason (``contradictions``: :class:`scorecard.survey.contradictions.Contradiction`)."""
+    if not contradictions:
+        return
+    out.print(Text("\nWhere answers and git evidence disagree:", style="bold"))
+    for c in contradictions:
+        state = Text(" [dismissed]", style="dim") if c.dismissed else Text("")
+        out.print(Text(f"  {c.question_id} ({c.option_id}): {c.message}") + state)
+        if c.claim:
+            out.print(Text(f"    claim: {c.claim}", style="dim"))
+        for condition in c.conditions:
+            out.print(Text(f"    - {condition.description}"))
+        if c.examples:
+            more = f" (+{len(c.examples) - EXAMPLES_SHOWN} more)" if len(c.examples) > EXAMPLES_SHOWN else ""
+            out.print(Text(f"    e.g. {', '.join(c.examples[:EXAMPLES_SHOWN])}{more}"))
+        if c.dismissed:
+            out.print(Text(f"    dismissed: {c.reason}"))
+        elif c.lapsed_reason:
+            out.print(Text(f"    dismissed before ({c.lapsed_reason}), but the evidence has moved past its margin"))
+
+
+def print_dismissed(dismissed: Sequence[Any]) -> None:
+    """The dismissals just made (:class:`scorecard.survey.dismissals.Dismissal`)."""
+    out = stdout()
+    for d in dismissed:
+        values = ", ".join(f"{v.subject} = {v.value:g}" for v in d.values)
+        out.print(Text(f"Dismissed {d.question_id} for {d.team} ({d.bank_id}): {d.claim}"))
+        out.print(Text(f"  while within {d.margin:.0%} of {values}. Reason: {d.reason}"))
+
+
+def print_dismissal_states(states: Sequence[Any]) -> None:
+    """Every dismissal with its state (:class:`scorecard.services.dismissals.DismissalState`)."""
+    out = stdout()
+    if not states:
+        out.print("No dismissals yet: `scorecard evidence dismiss --team T --question ID --reason TEXT` makes one.")
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("question", "state", "dismissed", "values then", "now", "reason"):
+        table.add_column(column)
+    for found in states:
+        d = found.dismissal
+        then = ", ".join(f"{v.value:g}" for v in d.values)
+        now = ", ".join("-" if value is None else f"{value:g}" for value in found.current) or "-"
+        state = found.state + (" (firing)" if found.firing else "")
+        table.add_row(Text(d.question_id), state, d.created_at[:10], then, now, Text(d.reason))
+    out.print(table)
 
 
 def print_evidence_only(shown: Any) -> None:

@@ -26,7 +26,7 @@ questions:
       - {id: some, label: Some., points: 0.5}
       - {id: all, label: All., points: 1}
     evidence:
-      - {metric: coupling.strong_pairs, op: ">=", threshold: 3, contradicts: [all], message: Coupled files.}
+      - {claim: Everything is claimed decoupled and co-changing files argue against it, metric: coupling.strong_pairs, op: ">=", threshold: 3, contradicts: [all], message: Coupled files.}
   - id: a-2
     area: alpha
     topics: [glue_code]
@@ -51,3 +51,22 @@ def write_bank(folder: Path, text: str = MEAN_BANK, name: str = "tiny.yaml") -> 
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# The tiny bank with a second rule, on a-2, in the full form: a guard and a normalised metric. A repository of
+# 20 code lines holding 3 TODO comments (15 per 100 lines) fires it against a-2's "all".
+DEBT_RULE = """\
+    evidence:
+      - claim: Everything is claimed clean, so many debt comments per 100 code lines argue against it.
+        when: {lines.code: 10}
+        metric: debt_comments.alive
+        per: lines.code
+        each: 100
+        op: ">="
+        threshold: 5
+        contradicts: [all]
+        message: Debt comments crowd the code.
+"""
+EVIDENCE_BANK = MEAN_BANK.replace("id: tiny\n", "id: tiny-evidence\n").replace(
+    "  - id: b-1\n", DEBT_RULE + "  - id: b-1\n"
+)

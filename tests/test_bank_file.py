@@ -69,13 +69,13 @@ def test_option_id_reused_as_universal_option(tmp_path, reserved):
 def test_unknown_metric_in_evidence_rule(tmp_path):
     text = MEAN_BANK.replace("metric: coupling.strong_pairs", "metric: coupling.made_up")
     [problem] = problems_of(tmp_path, text)
-    assert "question a-1: evidence rule names unknown metric 'coupling.made_up'" in problem
+    assert "question a-1: evidence rule 1: unknown metric 'coupling.made_up'" in problem
 
 
 def test_evidence_rule_contradicting_an_unknown_option(tmp_path):
     text = MEAN_BANK.replace("contradicts: [all]", "contradicts: [everything]")
     [problem] = problems_of(tmp_path, text)
-    assert "question a-1: evidence rule contradicts unknown option 'everything'" in problem
+    assert "question a-1: evidence rule 1: contradicts unknown option 'everything'" in problem
 
 
 def test_yaml_syntax_error_has_a_line_number(tmp_path):
@@ -171,8 +171,8 @@ def test_nested_lists_where_text_is_expected_are_problems(tmp_path):
     found = problems_of(tmp_path, text)
     assert any("question b-1: unknown area [['beta']]" in p for p in found)
     assert any("question b-1: unknown topic [['x']]" in p for p in found)
-    assert any("question a-1: evidence rule has unknown comparison ['x']" in p for p in found)
-    assert any("question a-1: evidence rule contradicts unknown option ['all']" in p for p in found)
+    assert any("question a-1: evidence rule 1: unknown comparison ['x']" in p for p in found)
+    assert any("question a-1: evidence rule 1: contradicts unknown option ['all']" in p for p in found)
 
 
 def test_huge_numbers_are_problems(tmp_path):
@@ -187,7 +187,7 @@ def test_huge_numbers_are_problems(tmp_path):
     assert any("question a-1: option 'some' has points inf, outside [0, 1]" in p for p in found)
     assert any("question b-1: option 'half' has points <an integer of about 402 digits>" in p for p in found)
     assert any("level 'high': max must be a number" in p for p in found)
-    assert any("evidence rule threshold <an integer of about 6021 digits> is not a number" in p for p in found)
+    assert any("evidence rule 1: threshold <an integer of about 6021 digits> is not a number" in p for p in found)
     assert any("version must be a whole number from 1 to 1,000,000" in p for p in found)
 
 

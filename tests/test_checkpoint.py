@@ -33,5 +33,5 @@ def test_a_checkpoint_round_trips_and_a_damaged_one_is_refused(tmp_path: Path):
     # The replayed flag lives are shared between the files that hold them and the list of all flags.
     lives = [life for state in again.replay.files.values() for life in state.lives.values()]
     assert lives and all(any(life is flag for flag in again.replay.flags) for life in lives)
-    for damaged in (b"", b"junk", blob[: len(blob) // 2], blob.replace(b'"format": 1', b'"format": 0')):
+    for damaged in (b"", b"junk", blob[: len(blob) // 2], blob.replace(b'"format": 2', b'"format": 1')):
         assert Checkpoint.from_bytes(damaged) is None

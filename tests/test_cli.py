@@ -300,15 +300,29 @@ def test_show_includes_the_latest_scan_and_its_contradictions(tmp_path, seeded_d
     from tests.gitrepo import RepoBuilder
 
     repo = RepoBuilder(tmp_path / "repo")
-    # 12 files that always change together: strongly coupled pairs, against entanglement-1's best answer.
-    for n in range(6):
+    # Experiment switches untouched since 2024 and none removed: against dead-code-1's "reviewed at least
+    # quarterly". The 12 files changing together would once have fired entanglement-1: co-change is not CACE.
+    switches = "".join(f"flags.DEFINE_bool('experiment_{k}', False, '')\n" for k in range(4))
+    repo.commit({"train.py": switches, **{f"m{k}.py": "x = 0\n" for k in range(12)}}, when="2024-01-03")
+    for n in range(1, 6):
         repo.commit({f"m{k}.py": f"x = {n}\n" for k in range(12)}, when=f"2024-0{n + 1}-03")
+    more = write(tmp_path, "team: ranking\nquarter: 2026Q4\nanswers:\n  dead-code-1: periodic\n", "more.yaml")
+    assert run("survey", "--answers", str(more), db=seeded_db).exit_code == 0
     assert run("scan", str(repo.path), "--team", "ranking", db=seeded_db).exit_code == 0
     doc = json.loads(run("show", "--team", "ranking", "--json", db=seeded_db).stdout)
     assert doc["metrics"]["coupling.strong_pairs"] == 66  # 12 choose 2
-    assert doc["metrics"]["lines.code"] == 12
-    [contradiction] = [c for c in doc["contradictions"] if c["question"] == "entanglement-1"]
-    assert contradiction["option"] == "automated-checks" and contradiction["rule"] == "coupling.strong_pairs >= 10"
+    assert doc["metrics"]["flags.feature_switches.stale"] == 4
+    assert [c["question"] for c in doc["contradictions"]] == ["dead-code-1"]
+    [contradiction] = doc["contradictions"]
+    assert contradiction["option"] == "periodic"
+    assert contradiction["rule"] == (
+        "flags.feature_switches.stale >= 3 and flags.feature_switches.removed_last_quarter == 0"
+    )
+    assert contradiction["claim"].startswith("Abandoned experimental branches are claimed")
+    assert len(contradiction["examples"]) == 4 and contradiction["examples"][0].startswith(
+        "experiment_0 (feature_switch"
+    )
+    assert contradiction["dismissed"] is False and contradiction["reason"] is None
 
 
 @pytest.mark.slow

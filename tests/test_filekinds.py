@@ -1,10 +1,10 @@
-"""File kinds and languages: the first matching rule wins."""
+"""File kinds and languages: the first matching rule wins; generated JSON/YAML is data, lock files are lock."""
 
 from __future__ import annotations
 
 import pytest
 
-from scorecard.evidence.filekinds import kind_of, language_of
+from scorecard.evidence.filekinds import KINDS, KindRules, kind_of, language_of
 
 
 @pytest.mark.parametrize(
@@ -33,11 +33,74 @@ from scorecard.evidence.filekinds import kind_of, language_of
         ("data/train.csv", "data"),
         ("weights.bin", "other"),
         ("Makefile", "other"),
+        # Lock files, wherever they lie and whatever their suffix.
+        ("ui/package-lock.json", "lock"),
+        ("yarn.lock", "lock"),
+        ("pnpm-lock.yaml", "lock"),
+        ("poetry.lock", "lock"),
+        ("Pipfile.lock", "lock"),
+        ("uv.lock", "lock"),
+        ("rust/Cargo.lock", "lock"),
+        ("go.sum", "lock"),
+        ("env/conda-lock.yml", "lock"),
+        ("deps/rpms.lock.yaml", "lock"),
+        ("tests/fixtures/yarn.lock", "lock"),
+        # Under a CI directory, what people read is docs.
+        (".github/ISSUE_TEMPLATE/bug.yml", "docs"),
+        (".github/PULL_REQUEST_TEMPLATE.md", "docs"),
+        (".github/CODEOWNERS", "ci"),
+        (".github/workflows/scripts/notify.js", "ci"),
+        # Config suffixes where programs write results are data; other suffixes there keep their kind.
+        ("results/run1/metrics.json", "data"),
+        ("outputs/2024-01-01/.hydra/config.yaml", "data"),
+        ("src/pkg/testdata/expected.json", "data"),
+        ("Benchmark_Results/summary.yaml", "data"),
+        ("infra/dist/install.yaml", "data"),
+        ("outputs/plot.py", "code"),
+        ("tests/testdata/expected.json", "test"),
+        # Hand-written configs in data/ and benchmarks/ stay config.
+        ("data/coco.yaml", "config"),
+        ("benchmarks/asv.conf.json", "config"),
     ],
 )
 def test_file_kinds_first_match_wins(path: str, kind: str):
     assert kind_of(path) == kind
 
 
+def test_every_kind_is_listed():
+    paths = ["a.py", "t/test_a.py", ".github/x.yml", "a.yaml", "a.ipynb", "a.md", "a.csv", "yarn.lock", "a.bin"]
+    assert {kind_of(path) for path in paths} == set(KINDS)
+
+
+def test_a_config_version_over_the_size_limit_is_data():
+    rules = KindRules()
+    assert rules.kind_of_version("params.yaml", 1_000) == "config"
+    assert rules.kind_of_version("params.yaml", 1_001) == "data"
+    # Only config-suffix config files: code in a config directory, and code, keep their kind at any size.
+    assert rules.kind_of_version("configs/big.py", 5_000) == "config"
+    assert rules.kind_of_version("src/big.py", 5_000) == "code"
+    assert rules.kind_of_version("package-lock.json", 5_000) == "lock"
+    assert KindRules(config_max_lines=0).kind_of_version("params.yaml", 10**6) == "config"
+    assert KindRules(config_max_lines=10).kind_of_version("params.yaml", 11) == "data"
+
+
+def test_a_teams_globs_beat_every_default():
+    rules = KindRules(config_paths=("deploy/values.yaml", "results/keep/*"), data_paths=("experiments/**", "*.gin"))
+    assert rules.kind_of("deploy/values.yaml") == "config"
+    assert rules.kind_of_version("deploy/values.yaml", 50_000) == "config"  # no size rule for a config glob
+    assert rules.kind_of("results/keep/sweep.json") == "config"  # config_paths beat data directories
+    assert rules.kind_of("experiments/a/run.py") == "data"  # data whatever the suffix
+    assert rules.kind_of("tests/model.gin") == "data"  # a glob beats the test rule too
+    assert rules.kind_of("src/model.py") == "code"
+    assert KindRules().kind_of("experiments/a/run.py") == "code"
+
+
 def test_languages_of_code_suffixes():
     assert (language_of("a.py"), language_of("k.cuh"), language_of("x.md")) == ("Python", "CUDA", None)
+
+
+def test_code_in_a_config_package_of_java_or_go_is_code_python_there_is_config():
+    """feast's java/.../config/ApplicationProperties.java (408 lines of Java) was counted as configuration."""
+    assert kind_of("java/serving/src/main/java/feast/serving/config/ApplicationProperties.java") == "code"
+    assert kind_of("pkg/config/loader.go") == "code"
+    assert kind_of("configs/faster_rcnn/r50.py") == "config"

@@ -98,3 +98,34 @@ def test_head_tree_oracle_helper_matches_git(tmp_path: Path):
     assert repo.numstat_at_head() == {"a.py": 2}
     assert run_git(repo.path, "cat-file", "-t", EMPTY_TREE).strip() == b"tree"
     assert hardened_git.open_repository(repo.path).head
+
+
+def test_a_config_file_is_data_while_it_is_too_large_to_be_hand_written(tmp_path: Path):
+    repo = RepoBuilder(tmp_path / "r")
+    repo.commit({"params.yaml": numbered_lines(900), "model.py": numbered_lines(10)}, when="2024-01-10")
+    repo.commit({"params.yaml": numbered_lines(1_200)}, when="2024-02-10")  # grows past 1,000 lines: data
+    repo.commit(renames={"params.yaml": "conf.json"}, when="2024-04-10")  # renamed: still data
+    repo.commit({"conf.json": numbered_lines(40), "results/r.yaml": numbered_lines(3)}, when="2024-04-20")
+    summary = scan_summary(repo.path)
+    oracle = {path: n for path, n in repo.numstat_at_head().items() if n is not None}
+    assert (
+        summary["lines"]["by_ext"]
+        == {".json": 40, ".py": 10, ".yaml": 3}
+        == {Path(path).suffix: n for path, n in oracle.items()}
+    )
+    assert summary["lines"]["by_kind"] == {"code": 10, "config": 40, "data": 3}
+    quarters = {q["quarter"]: q["lines_by_kind"] for q in summary["quarters"]}
+    assert quarters["2024Q1"] == {"code": 10, "data": 1_200}
+    assert quarters["2024Q2"] == {"code": 10, "config": 40, "data": 3}
+
+
+def test_version_kinds_apply_the_size_rule_per_version():
+    import numpy as np
+
+    from scorecard.evidence.filekinds import KindRules
+    from scorecard.evidence.lines import version_kinds
+
+    paths = np.array(["a.yaml", "a.yaml", "b.py", "c.json", "package-lock.json"], dtype=object)
+    lines = np.array([10, -1_001, 5_000, 1_000, 9_000])
+    assert version_kinds(KindRules(), paths, lines).tolist() == ["config", "data", "code", "config", "lock"]
+    assert version_kinds(KindRules(config_max_lines=0), paths, lines).tolist()[1] == "config"

@@ -44,7 +44,7 @@ def test_every_rule_of_every_shipped_bank_cites_the_contract():
 
 
 def test_a_metric_is_described_in_words():
-    assert describe_metric("flags.stale", 9) == "9 flags older than 180 days"
+    assert describe_metric("flags.stale", 9) == "9 flags untouched for 180+ days"
     assert describe_metric("churn.config_share", 0.25) == "25% of last quarter's churn in config"
     assert describe_metric("not.a.metric", 2) == "not.a.metric 2"
 
@@ -64,4 +64,6 @@ def test_a_rule_citing_an_unknown_metric_is_told_the_known_ones(tmp_path, cli):
     path = write_bank(tmp_path, MEAN_BANK.replace("metric: coupling.strong_pairs", "metric: coupling.pairs"))
     result = cli("questions", "lint", str(path))
     assert result.exit_code == 1
-    assert "unknown metric 'coupling.pairs' (known metrics: commits.last_quarter," in result.output
+    assert "unknown metric 'coupling.pairs' (did you mean 'coupling.strong_pairs'? `scorecard questions metrics`" in (
+        result.output
+    )

@@ -47,10 +47,20 @@ def test_bad_flag_configuration_is_one_line():
         ("flags = 'x'\n", "flags must be a list"),
         ("stale_days = -1\n", "stale_days must be a whole number"),
         ("stale_days = true\n", "stale_days must be a whole number"),
+        ("config_max_lines = -1\n", "config_max_lines must be a whole number of lines"),
+        ("config_max_lines = 'big'\n", "config_max_lines must be a whole number of lines"),
+        ("config_max_lines = false\n", "config_max_lines must be a whole number of lines"),
+        ("data_paths = [1]\n", "data_paths must be a list of strings"),
+        ("config_paths = {a = 1}\n", "config_paths must be a list of strings"),
         ("exclude_paths = [1]\n", "exclude_paths must be a list of strings"),
         ("exclude_authors = ['(']\n", r"exclude_authors '\(':"),
         ("[[flags]\n", "cannot parse"),
         ("- a list\n", "expected a table"),
+        ("[[flags]]\nid = 'x'\nregex = '(xyz)'\nsuffixes = ['.py']\nkind = 'toggle'\n", r"\(x\): kind must be one of"),
+        (
+            "[[flags]]\nid = 'x'\nregex = '(xyz)'\nsuffixes = ['.py']\nkind = 1\n",
+            r"\(x\): kind must be one of cli_option",
+        ),
     ],
 )
 def test_every_bad_setting_is_named_in_one_line(text: str, message: str):
@@ -108,6 +118,19 @@ def test_merged_settings_replace_patterns_by_id_and_add_exclusions():
     assert merged.exclusion_fingerprint() != ScanSettings().exclusion_fingerprint()
 
 
+def test_file_kind_settings_merge_and_invalidate_stored_results():
+    own = parse_settings_text("data_paths = ['runs/**']\nconfig_max_lines = 500\n", "f.toml")
+    other = parse_settings_text("[tool.scorecard]\nconfig_paths = 'deploy/*.yaml'\n", "repo/pyproject.toml")
+    merged = ScanSettings().merged(own).merged(other)
+    assert (merged.data_paths, merged.config_paths, merged.config_max_lines) == (("runs/**",), ("deploy/*.yaml",), 500)
+    assert merged.kind_rules.kind_of("runs/a/train.py") == "data"
+    assert merged.kind_rules.kind_of_version("deploy/big.yaml", 10_000) == "config"
+    assert merged.kind_rules.kind_of_version("params.yaml", 501) == "data"
+    assert merged.exclusion_fingerprint() != ScanSettings().exclusion_fingerprint()
+    assert ScanSettings(config_max_lines=0).exclusion_fingerprint() != ScanSettings().exclusion_fingerprint()
+    assert merged.fingerprint() == ScanSettings().fingerprint()  # what a blob holds does not depend on kinds
+
+
 def test_path_exclusions_are_globs_whose_star_crosses_slashes():
     excluded = ScanSettings(exclude_paths=("vendor/*", "*_pb2.py")).path_excluded()
     assert excluded("vendor/lib/deep.py") and excluded("src/api_pb2.py")
@@ -129,3 +152,21 @@ def test_keyword_regex_finds_flag_keywords_as_written_and_debt_words_in_any_case
 def test_scanned_suffixes_are_code_and_every_pattern_suffix():
     suffixes = ScanSettings().scanned_suffixes()
     assert {".py", ".go", ".yaml", ".toml", ".json"} <= suffixes and ".md" not in suffixes
+
+
+def test_a_pattern_kind_defaults_to_feature_switch_or_the_replaced_patterns_kind_and_is_fingerprinted():
+    text = "[[flags]]\nid = '{id}'\nregex = '(use_\\w+)'\nsuffixes = ['.py']\n"
+    [own] = parse_settings_text(text.format(id="mine"), "f.toml").flag_patterns
+    [replaced] = parse_settings_text(text.format(id="env_toggle"), "f.toml").flag_patterns
+    assert (own.kind, replaced.kind) == ("feature_switch", "env_toggle")
+    [typed] = parse_settings_text(text.format(id="mine") + "kind = 'config_key'\n", "f.toml").flag_patterns
+    assert typed.kind == "config_key"
+    assert ScanSettings(flag_patterns=(own,)).fingerprint() != ScanSettings(flag_patterns=(typed,)).fingerprint()
+    assert {p.id: p.kind for p in DEFAULT_FLAG_PATTERNS} == {
+        "absl_bool": "cli_option",
+        "argparse_switch": "cli_option",
+        "click_switch": "cli_option",
+        "env_toggle": "env_toggle",
+        "sdk_flag": "feature_switch",
+        "config_toggle": "config_key",
+    }

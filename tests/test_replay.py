@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from scorecard.evidence.findings import FileFindings
 from scorecard.evidence.replay import ChainChange, ReplayState, replay
 
@@ -54,3 +56,23 @@ def test_a_replay_resumed_from_its_stored_state_ends_where_one_whole_replay_does
     assert resumed.to_document()["flags"] == whole_state.to_document()["flags"]
     assert resumed.to_document()["debt_changes"] == whole_state.to_document()["debt_changes"]
     assert resumed.debt_alive() == whole.debt_alive
+
+
+def test_a_flag_changes_where_its_text_changes_and_an_older_state_is_refused():
+    def found(digest: str) -> FileFindings:
+        return FileFindings(frozenset({("p", "alpha")}), Counter(), True, {("p", "alpha"): digest})
+
+    texts = {"v1": found("d1"), "v2": found("d1"), "v3": found("d2")}
+    changes = [change("c1", 10, "a.py", "v1", "A"), change("c2", 20, "a.py", "v2"), change("c3", 30, "a.py", "v3")]
+    [life] = replay(changes, lambda blob, path: texts[blob]).flags
+    assert (life.introduced_at, life.changed_at, life.last_changed_commit) == (10, [30], "c3")
+    state = ReplayState()
+    replay(changes[:2], lambda blob, path: texts[blob], state)
+    resumed = ReplayState.from_document(state.to_document())
+    replay(changes[2:], lambda blob, path: texts[blob], resumed)
+    assert resumed.flags[0].row() == life.row()
+    # A state written before flags had changes (7 fields a life): read again from the history instead.
+    old = state.to_document()
+    old["flags"] = [row[:7] for row in old["flags"]]
+    with pytest.raises(ValueError, match="7 fields"):
+        ReplayState.from_document(old)

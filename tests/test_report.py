@@ -49,8 +49,11 @@ def hand_made_git_frames(team: str = "search", path: str = "src/model.py", flag:
         values["debt_comments.alive"] = debt
         values["debt_comments.added"] = 3
     flags = pd.DataFrame(
-        [(team, "argparse_switch", flag, path, 400.0, True), (team, "env_toggle", "USE_X", "serve.py", 20.0, False)],
-        columns=["team", "pattern", "name", "path", "age_days", "stale"],
+        [
+            (team, "cli_option", flag, path, 400.0, True, 300.0),
+            (team, "env_toggle", "USE_X", "serve.py", 20.0, False, 20.0),
+        ],
+        columns=["team", "kind", "name", "path", "age_days", "stale", "days_since_change"],
     )
     churn = pd.DataFrame(
         [
@@ -218,10 +221,15 @@ def test_contradictions_table(page):
             "a-1 First question?",
             "All.",
             "4 file pairs that change together (degree >= 0.5)",
-            "coupling.strong_pairs >= 3",
+            "coupling.strong_pairs >= 3 Everything is claimed decoupled and co-changing files argue against it",
             "Coupled files.",
         ]
     ]
+    assert table.select_one("tbody tr")["data-dismissed"] == "false"
+    assert (
+        table.select_one(".claim").get_text()
+        == "Everything is claimed decoupled and co-changing files argue against it"
+    )
     assert team_section(page, "ranking").select("table.contradictions") == []
 
 
@@ -244,7 +252,7 @@ def test_git_evidence_charts_and_tables(page):
         ["2", "src/model.py", "420", "0.80", "serve.py"],
     ]
     flags = [[td.get_text() for td in tr.find_all("td")] for tr in search.select("table.flags tbody tr")]
-    assert flags == [["--use-new-ranker", "src/model.py", "argparse_switch", "400 days"]]
+    assert flags == [["--use-new-ranker", "src/model.py", "cli_option", "300 days", "400 days"]]
     assert search.select_one("figure[data-kind=evidence-flags] .reading").get_text() == "7"
 
 

@@ -19,7 +19,7 @@ def team_git_frames(**changes: object) -> TeamGitFrames:
         "latest": {"lines.code": 12000.0, "flags.stale": 3.0},
         "metrics": trends.metrics_frame({"t": {"2026Q2": {"flags.alive": 5.0, "flags.stale": 3.0}}}),
         "churn": pd.DataFrame(columns=["team", "quarter", "kind", "churn"]),
-        "flags": pd.DataFrame(columns=["team", "pattern", "name", "path", "age_days", "stale"]),
+        "flags": pd.DataFrame(columns=["team", "kind", "name", "path", "age_days", "stale", "days_since_change"]),
         "hotspots": pd.DataFrame(columns=trends.HOTSPOT_COLUMNS),
     }
     return TeamGitFrames(**{**frames, **changes})

@@ -72,7 +72,7 @@ def assert_evidence_without_survey(section, team: str) -> None:
     """The git section whole (charts, facts, hotspots, stale flags); of the survey, one line saying how to take one."""
     assert [figure["data-kind"] for figure in section.select(".evidence figure.chart")] == EVIDENCE_KINDS
     facts = section.select_one(".evidence p.muted").get_text()
-    assert "Latest scan 2026-11-26" in facts and "flags older than 180 days" in facts
+    assert "Latest scan 2026-11-26" in facts and "flags untouched for 180+ days" in facts
     assert [tr.find("td", class_="path").get_text() for tr in section.select("table.hotspots tbody tr")] == [
         "model.py",
         "tests/test_m.py",

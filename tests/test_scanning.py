@@ -147,19 +147,26 @@ def test_cli_scan_json_has_the_contract_keys(tmp_path: Path):
         "ownership",
         "quarters",
         "metrics",
+        "examples",
         "elapsed_s",
     ):
         assert key in document
     assert set(document["churn"]) >= {"added", "deleted"}
     assert set(document["lines"]) >= {"by_kind", "by_ext"}
     assert set(document["flags"]) >= {"alive", "stale", "median_age_days", "by_pattern", "items"}
-    assert set(document["flags"]["items"][0]) == {
+    assert set(document["flags"]) >= {"by_kind", "median_days_since_change", "experiments", "occurrences"}
+    assert set(document["flags"]["items"][0]) >= {
         "pattern",
         "name",
         "file",
         "introduced_commit",
         "introduced_at",
         "age_days",
+        "kind",
+        "files",
+        "last_changed_commit",
+        "last_changed_at",
+        "days_since_change",
     }
     assert set(document["quarters"][0]) >= {
         "quarter",
@@ -313,6 +320,11 @@ def canonical_checkpoint(store: Store, repo: RepoBuilder, subdir: str | None = N
             key=repr,
         ),
         "debt_changes": replay["debt_changes"],
+        "notebook_changes": {
+            quarter: {paths[code]: count for code, count in counts.items()}
+            for quarter, counts in checkpoint.notebook_changes.items()
+        },
+        "head_files": checkpoint.head_files.to_document(),
     }
 
 
@@ -324,7 +336,8 @@ def stored_results(store: Store) -> dict:
         "where scan_id = (select max(id) from scans) order by 1, 2",
         "quarters": "select quarter, metric, value from quarter_metrics order by 1, 2",
         "flags": "select pattern, name, path, introduced_commit, introduced_at, removed_commit, removed_at, alive, "
-        "age_days, stale from flags order by 1, 2, 3, 5",
+        "age_days, stale, kind, experiment, last_changed_commit, last_changed_at, days_since_change from flags "
+        "order by 1, 2, 3, 5",
     }
     return {name: store.db.execute(sql).fetchall() for name, sql in queries.items()}
 
@@ -347,6 +360,12 @@ def step_rename_across_kinds(repo: RepoBuilder) -> None:
     repo.commit(renames={"src/model.py": "configs/model.py"}, files={"configs/model.py": "m0\nm1\n"}, when="2024-04-03")
 
 
+def step_flag_changes(repo: RepoBuilder) -> None:
+    # The lines of both flags change (a switch's action, a toggle's value): their last change is carried.
+    switch = ARGPARSE.format(name="fast").replace("store_true", "store_false")
+    repo.commit({"src/train.py": switch + "# TODO one\n", "conf.yaml": "use_x: false\n"}, when="2024-04-05")
+
+
 def step_flag_removal(repo: RepoBuilder) -> None:
     # Dated before the first commit (clocks skew): the quarters now start earlier too.
     repo.commit({"src/train.py": "# TODO one\n", "conf.yaml": "lr: 1\n"}, when="2023-11-20")
@@ -358,6 +377,26 @@ def step_merge(repo: RepoBuilder) -> None:
     repo.commit({"src/side.py": ARGPARSE.format(name="side"), "src/new.py": "b = 2\n"}, branch="feat", parent=base)
     repo.commit({"src/new.py": "c = 3\n# FIXME main\n"}, when="2024-05-01")
     repo.commit({"src/new.py": "resolved\n"}, merge=repo.heads["feat"], when="2024-05-02")
+
+
+def step_ml_files(repo: RepoBuilder) -> None:
+    # Notebooks, an artifact, a lock file, Python with framework imports and thresholds, a config too large to
+    # be hand-written; then some of them change, one is deleted and one renamed.
+    repo.commit(
+        {
+            "src/nb/a.ipynb": "{}\n",
+            "src/model.pt": bytes(range(256)),
+            "src/poetry.lock": "x\n",
+            "src/fit.py": "import torch\nif loss < 0.5:\n    pass\n",
+            "src/big.yaml": "".join(f"k{i}: 1\n" for i in range(1_200)),
+        },
+        when="2024-05-05",
+    )
+    repo.commit(renames={"src/big.yaml": "src/small.yaml"}, when="2024-05-06")
+    repo.commit(
+        {"src/nb/a.ipynb": "{\n}\n", "src/fit.py": "import jax\n", "src/model.pt": None, "src/small.yaml": "k: 1\n"},
+        when="2024-05-07",
+    )
 
 
 def step_off_the_chain(repo: RepoBuilder) -> None:
@@ -372,8 +411,10 @@ def step_off_the_chain(repo: RepoBuilder) -> None:
 STEPS = [
     (step_plain, True),
     (step_rename_across_kinds, True),
+    (step_flag_changes, True),
     (step_flag_removal, True),
     (step_merge, True),
+    (step_ml_files, True),
     (step_off_the_chain, False),
     (step_plain, True),  # the fallback wrote a checkpoint again
 ]

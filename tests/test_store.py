@@ -151,7 +151,7 @@ def test_open_without_migrate_changes_nothing_in_an_older_database(tmp_path):
     path = old_schema_database(tmp_path / "old.db", ["ranking"])
     before = digest(path)
     with Store.open(path, migrate=False) as store:
-        assert store.schema_version == SCHEMA_VERSION - 1
+        assert store.schema_version == 4 < SCHEMA_VERSION
         assert store.db.execute("select name from teams").fetchall() == [("ranking",)]
     assert digest(path) == before
     with sqlite3.connect(path) as conn:

@@ -7,11 +7,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from scorecard import report
-from scorecard.evidence.team import bus_factor, languages_count, quarter_team_metrics, roll_up
+from scorecard.evidence.team import (
+    bus_factor,
+    languages_count,
+    latest_team_metrics,
+    quarter_team_metrics,
+    roll_up,
+    team_flags,
+)
 from scorecard.metric_contract import QUARTER_METRICS
+from scorecard.services.team_metrics import team_metrics
 from scorecard.store import Store
+from scorecard.store.schema import migrations
 from tests.gitrepo import RepoBuilder, run_git
 
 ANSWERS = "team: ranking\nquarter: 2024Q3\nanswers:\n  entanglement-1: automated-checks\n"
@@ -75,17 +85,71 @@ def test_a_ratio_stored_without_its_parts_survives_for_one_repository_only():
     assert "deletion_ratio" not in roll_up([old_scan, old_scan], QUARTER_METRICS, {})
 
 
+def occurrence(repo, name, introduced, removed=None, changed=None, kind="config_key", path="a.yaml"):
+    """A stored flag occurrence as the store reads it back, times in Unix seconds."""
+    scanned = datetime(2024, 6, 1, tzinfo=UTC).timestamp()
+    return (repo, scanned, "config_toggle", kind, name, path, introduced, removed, changed or introduced)
+
+
 def test_a_team_flag_median_per_quarter_comes_from_every_flag_alive_then():
     day = 86_400
     start = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp())
-    lives = [(start, None), (start + 30 * day, None), (start + 60 * day, start + 70 * day)]
+    lives = [
+        occurrence(1, "use_a", start),
+        occurrence(2, "use_a", start + 30 * day),  # another repository: another flag
+        occurrence(2, "use_a", start + 40 * day, path="b.yaml"),  # the same flag in another file
+        occurrence(2, "use_b", start + 60 * day, start + 70 * day),
+    ]
     per_repo = [{"2024Q1": {"flags.alive": 1.0}}, {"2024Q1": {"flags.alive": 1.0}}]
-    by_quarter = quarter_team_metrics(per_repo, lives, datetime(2024, 6, 1, tzinfo=UTC))
+    by_quarter = quarter_team_metrics(per_repo, team_flags(lives), datetime(2024, 6, 1, tzinfo=UTC))
     end = datetime(2024, 4, 1, tzinfo=UTC).timestamp()
     assert by_quarter["2024Q1"]["flags.median_age_days"] == pytest.approx(
         ((end - start) / day + (end - start) / day - 30) / 2
     )
     assert by_quarter["2024Q1"]["flags.alive"] == 2.0
+
+
+def test_a_teams_latest_flag_medians_count_each_repositorys_flags_once():
+    day = 86_400
+    start = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp())
+    lives = [
+        occurrence(1, "use_a", start, changed=start + 100 * day),
+        occurrence(1, "use_a", start + 50 * day, path="b.yaml"),
+        occurrence(1, "use_gone", start, start + 10 * day),
+        occurrence(2, "use_a", start + 120 * day),
+    ]
+    flags = team_flags(lives)
+    assert len(flags.alive()) == 2
+    latest = latest_team_metrics([{"flags.alive": 1.0}, {"flags.alive": 1.0}], flags, {}, {})
+    assert latest["flags.median_age_days"] == pytest.approx(((152 - 0) + (152 - 120)) / 2)
+    assert latest["flags.median_days_since_change"] == pytest.approx(((152 - 100) + (152 - 120)) / 2)
+
+
+def test_flags_of_a_scan_before_m007_count_without_kind_or_last_change(tmp_path: Path):
+    path = tmp_path / "old.db"
+    when = "2024-01-01T00:00:00+00:00"
+    with sqlite_utils.Database(path) as db:
+        migrations.apply(db, stop_before="m007_flag_kinds")
+        db["teams"].insert({"id": 1, "name": "ranking", "key": "ranking", "created_at": when})
+        db["repos"].insert({"id": 1, "team_id": 1, "path": "/r", "subdir": "", "name": "r", "created_at": when})
+        db["scans"].insert(
+            {"id": 1, "repo_id": 1, "scanned_at": "2024-07-01T00:00:00+00:00", "head": "a", "mode": "full"}
+        )
+        db["scan_metrics"].insert({"scan_id": 1, "metric": "flags.alive", "value": 3.0})
+        old = {"repo_id": 1, "scan_id": 1, "pattern": "config_toggle", "alive": 1, "stale": 0}
+        db["flags"].insert_all(
+            [
+                {**old, "name": "use_a", "path": "a.yaml", "introduced_at": "2024-01-01T00:00:00+00:00"},
+                {**old, "name": "use_a", "path": "b.yaml", "introduced_at": "2024-03-01T00:00:00+00:00"},
+                {**old, "name": "use_b", "path": "a.yaml", "introduced_at": "2024-06-01T00:00:00+00:00"},
+            ]
+        )
+    with Store.open(path) as store:
+        assert {"kind", "last_changed_at", "days_since_change"} <= set(store.db["flags"].columns_dict)
+        found = team_metrics(store, "ranking", per_quarter=True)
+    assert found is not None
+    assert found.latest["flags.median_age_days"] == pytest.approx((182 + 30) / 2)  # use_a once, from 2024-01-01
+    assert "flags.median_days_since_change" not in found.latest
 
 
 def test_bus_factor_and_languages():

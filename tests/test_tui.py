@@ -344,7 +344,7 @@ async def test_scan_from_the_home_screen_feeds_the_survey_evidence(tmp_path):
 
     repo = RepoBuilder(tmp_path / "repo")
     for n in range(6):
-        flags = "".join(f"flags.DEFINE_bool('use_trick_{k}', False, '')\n" for k in range(n + 1))
+        flags = "".join(f"flags.DEFINE_bool('experiment_trick_{k}', False, '')\n" for k in range(n + 1))
         repo.commit({"train.py": flags}, when=f"2024-0{n + 1}-02")
     path = tmp_path / "scan.db"
     Store.open(path).close()
@@ -363,7 +363,7 @@ async def test_scan_from_the_home_screen_feeds_the_survey_evidence(tmp_path):
         app.screen.session.jump_to_question("dead-code-1")
         app.screen.refresh_question()
         evidence = str(app.screen.query_one("#evidence", Static).render())
-    assert "6 flags older than 180 days" in evidence and "scanned" in evidence
+    assert "6 feature switches untouched for 180+ days" in evidence and "scanned" in evidence
     with Store.open(path) as store:
         assert store.team_repositories("ranking") == [(str(repo.path), None)]
 

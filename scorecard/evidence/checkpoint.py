@@ -19,14 +19,15 @@ import pandas as pd
 
 from scorecard.evidence.churn import add_churn
 from scorecard.evidence.coupling import files_of_small_commits
-from scorecard.evidence.filekinds import kind_of
+from scorecard.evidence.filekinds import NOTEBOOK_SUFFIXES, suffix_of
 from scorecard.evidence.frames import History, activity_commits, map_unique_array
-from scorecard.evidence.lines import replay_line_changes, sum_line_events
+from scorecard.evidence.head_contents import HeadFiles
+from scorecard.evidence.lines import replay_line_changes, sum_line_events, version_kinds
 from scorecard.evidence.ownership import add_author_churn
 from scorecard.evidence.patterns import ScanSettings
 from scorecard.evidence.replay import ReplayState
 
-CHECKPOINT_FORMAT = 1
+CHECKPOINT_FORMAT = 2  # 2: kinds under the scan's file-kind settings and by size, notebooks, HEAD files
 _NO_INTS = np.empty(0, dtype=np.int64)
 # The numeric columns a checkpoint keeps as arrays, with the type each is stored as (the rest is one JSON
 # document). In memory they are all int64.
@@ -125,6 +126,8 @@ class Checkpoint:
     event_kind: np.ndarray = field(default_factory=lambda: _NO_INTS)  # summed per (commit time, kind)
     event_lines: np.ndarray = field(default_factory=lambda: _NO_INTS)
     replay: ReplayState = field(default_factory=ReplayState)
+    notebook_changes: dict[str, dict[int, int]] = field(default_factory=dict)  # quarter -> notebook -> commits
+    head_files: HeadFiles = field(default_factory=HeadFiles)  # set by the scan at the head it read
 
     def __post_init__(self) -> None:
         self._path_index = {name: code for code, name in enumerate(self.paths)}
@@ -159,7 +162,9 @@ class Checkpoint:
         binary = np.isnan(active.added)
         added = np.where(binary, 0, active.added).astype(np.int64)
         deleted = np.where(binary, 0, active.deleted).astype(np.int64)
-        add_churn(self.churn, quarter, map_unique_array(active.path, kind_of), added, deleted, binary)
+        kinds = map_unique_array(active.path, settings.kind_rules.kind_of)  # by path: see filekinds on size
+        add_churn(self.churn, quarter, kinds, added, deleted, binary)
+        self._count_notebook_changes(quarter, active.path, path)
         self.owner_path, self.owner_author, self.owner_churn = add_author_churn(
             self.owner_path, self.owner_author, self.owner_churn, path, author, added + deleted
         )
@@ -167,6 +172,13 @@ class Checkpoint:
         self.touched_commit = np.concatenate([self.touched_commit, commit + self.touched_commits])
         self.touched_path = np.concatenate([self.touched_path, touched_path])
         self.touched_commits += numbered
+
+    def _count_notebook_changes(self, quarter: np.ndarray, names: np.ndarray, codes: np.ndarray) -> None:
+        """Per quarter, the commits that changed each notebook (``.ipynb``; a deletion is a change too)."""
+        notebook = map_unique_array(names, lambda name: suffix_of(name) in NOTEBOOK_SUFFIXES).astype(bool)
+        for when, code in zip(quarter[notebook].tolist(), codes[notebook].tolist(), strict=True):
+            counts = self.notebook_changes.setdefault(when, {})
+            counts[code] = counts.get(code, 0) + 1
 
     def _count_commits(
         self, counted: pd.DataFrame, changes: pd.DataFrame, active: _ActivityChanges, settings: ScanSettings
@@ -188,11 +200,13 @@ class Checkpoint:
         keep = np.ones(len(paths), dtype=bool)
         if settings.exclude_paths:
             keep = ~map_unique_array(paths, settings.path_excluded()).astype(bool)
-        kind = _intern(self.kinds, self._kind_index, map_unique_array(paths[keep], kind_of))
+        lines = np.array(events.lines, dtype=np.int64)[keep]
+        # An event's size is its version's line count: the kind that version counts under (see lines).
+        kind = _intern(self.kinds, self._kind_index, version_kinds(settings.kind_rules, paths[keep], lines))
         self.event_time, self.event_kind, self.event_lines = sum_line_events(
             np.concatenate([self.event_time, np.array(events.time, dtype=np.int64)[keep]]),
             np.concatenate([self.event_kind, kind]),
-            np.concatenate([self.event_lines, np.array(events.lines, dtype=np.int64)[keep]]),
+            np.concatenate([self.event_lines, lines]),
         )
 
     # -- reading
@@ -243,6 +257,8 @@ class Checkpoint:
             "touched_commits": self.touched_commits,
             "line_events_seen": self.line_events_seen,
             "replay": self.replay.to_document(),
+            "notebook_changes": {quarter: list(counts.items()) for quarter, counts in self.notebook_changes.items()},
+            "head_files": self.head_files.to_document(),
         }
 
     @classmethod
@@ -284,5 +300,10 @@ class Checkpoint:
             line_state=line_state,
             line_events_seen=bool(document["line_events_seen"]),
             replay=ReplayState.from_document(document["replay"]),
+            notebook_changes={
+                quarter: {int(code): int(count) for code, count in counts}
+                for quarter, counts in document["notebook_changes"].items()
+            },
+            head_files=HeadFiles.from_document(document["head_files"]),
             **{name: arrays[name].astype(np.int64) for name in _ARRAYS},
         )

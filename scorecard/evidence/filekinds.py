@@ -1,9 +1,40 @@
-"""What kind of file a path is (code, config, test, ...), and which language a code file is written in.
+"""What kind of file a path is (code, config, test, lock, data, ...), and which language a code file is in.
 
 The classification is part of the metric definitions (lines per kind, config churn): the first matching
-rule wins, in this order: ``test``, ``ci``, ``config`` by place, ``notebook``, ``code``, ``config`` by suffix,
-``docs``, ``data``, ``other``. Suffixes are compared lower-cased. A team can replace the suffix sets by
-building its own :class:`KindRules`.
+rule wins, in this order:
+
+1. ``config`` for a path matching a ``config_paths`` glob, then ``data`` for a ``data_paths`` glob (a team's
+   own globs in ``[tool.scorecard]``, whatever the suffix: what a team writes beats every default);
+2. ``lock``: a dependency lock file (``package-lock.json``, ``yarn.lock``, ``poetry.lock``, ``go.sum``,
+   any name ending ``.lock``, ``-lock.json``/``.lock.yaml``...), wherever it lies;
+3. ``test``, ``ci`` (a ``.md``/``.rst``/``.txt`` file or an issue/PR template under a CI directory is
+   ``docs``: a template is not CI configuration);
+4. ``data`` by place: a file with a config suffix under a directory where tools write results
+   (:data:`DATA_DIRS`: ``results``, ``outputs``, ``runs``, ``logs``, ``checkpoints``, ``testdata``...);
+5. ``config`` by place (a config suffix, or Python, under a ``config``/``configs``/``conf``/``cfg`` folder:
+   ML projects write configs as Python modules; a Java or Go package named ``config`` is code), ``notebook``, ``code``, ``config`` by suffix, ``docs``, ``data`` by suffix, ``other``.
+
+Then one rule by size, for a file *version* (whose lines are known): a ``config`` file with a config suffix
+and more than ``config_max_lines`` lines (default 1,000) is ``data``, unless a ``config_paths`` glob names it.
+
+Why these rules: JSON and YAML are also what programs write (experiment results, benchmark dumps, generated
+Kubernetes manifests, golden files of tests), and counting them as configuration buries the hand-written
+config a question asks about. Lock files are generated too, but they are neither configuration nor data:
+they pin dependencies, so they get a kind of their own (``lockfiles.count`` counts them). ``data``,
+``datasets`` and ``benchmarks`` are *not* data directories by default: ML repositories keep hand-written
+dataset and benchmark configs there (a YOLO ``data/coco.yaml``, an asv ``benchmarks/asv.conf.json``); what is
+generated there is usually large, and the size rule takes it. The size limit: in the six public ML
+repositories of the dev set the largest config files that look hand-written have 375 and 413 lines (a
+``pyproject.toml``, an Azure deployment template; a CI workflow has 642, but CI is its own kind), and every
+config-suffix file above 1,000 lines is generated (CRD manifests of 23,000 lines, expected pipeline JSON,
+fixture embeddings); 1,000 leaves hand-written files more than twice the room. ``config_max_lines = 0``
+turns the size rule off.
+
+The size rule is applied where a version's lines are known (the lines at HEAD, and each line event of the
+per-quarter lines, whose size is the version's line count), never to churn: a change's added and deleted
+lines do not tell a file's size, so config churn is kinded by path alone. Suffixes are compared lower-cased,
+and so are the names of data directories. A team can replace the tables by building its own
+:class:`KindRules`.
 """
 
 from __future__ import annotations
@@ -13,9 +44,8 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-KINDS = ("test", "ci", "config", "notebook", "code", "docs", "data", "other")
+KINDS = ("test", "ci", "config", "notebook", "code", "docs", "data", "lock", "other")
 
 CODE_SUFFIXES = frozenset(
     [
@@ -74,11 +104,32 @@ DOCS_SUFFIXES = frozenset([".md", ".rst", ".txt", ".adoc"])
 DATA_SUFFIXES = frozenset([".csv", ".tsv", ".jsonl", ".parquet", ".npy", ".npz", ".pkl", ".h5"])
 NOTEBOOK_SUFFIXES = frozenset({".ipynb"})
 
+# Code that is configuration when it lies in a config folder (mmdetection-style configs, LazyConfig modules).
+CONFIG_CODE_SUFFIXES = frozenset({".py"})
 TEST_DIRS = frozenset({"test", "tests", "testing", "__tests__"})
 CI_DIRS = frozenset({".github", ".gitlab", ".circleci", ".buildkite"})
 CI_NAMES = frozenset({".gitlab-ci.yml", ".travis.yml", "Jenkinsfile", "azure-pipelines.yml", ".pre-commit-config.yaml"})
+# Under a CI directory, but what people read: issue and pull-request forms are not CI configuration.
+CI_TEMPLATE_DIRS = frozenset({"ISSUE_TEMPLATE", "PULL_REQUEST_TEMPLATE", "DISCUSSION_TEMPLATE"})
 CONFIG_DIRS = frozenset({"config", "configs", "conf", "cfg"})
 TEST_NAME_GLOBS = ("test_*", "*_test.*", "*.test.*", "*.spec.*", "conftest.py")
+# Directories where programs write what they produce (lower-cased): a config-suffix file there is data.
+DATA_DIRS = frozenset(
+    {
+        "results", "result", "outputs", "output", "runs", "logs",
+        "artifacts", "checkpoints", "snapshots", "__snapshots__",
+        "benchmark_results", "benchmark-results", "bench_results",
+        "testdata", "test_data", "test_fixtures", "fixtures", "golden", "goldens",
+        "mlruns", "wandb", "lightning_logs", "dist", "generated",
+    }
+)  # fmt: skip
+# Dependency lock files: by exact name, or by how the name ends.
+# (package-lock.json, pnpm-lock.yaml, conda-lock.yml, yarn.lock, poetry.lock, Pipfile.lock, uv.lock, pdm.lock,
+# Cargo.lock, Gemfile.lock... all end so.)
+LOCK_NAMES = frozenset({"go.sum", "npm-shrinkwrap.json"})
+LOCK_NAME_ENDINGS = (".lock", "-lock.json", "-lock.yaml", "-lock.yml", ".lock.json", ".lock.yaml", ".lock.yml")
+DEFAULT_CONFIG_MAX_LINES = 1_000
+_CACHED_PATHS = 262_144  # paths whose kind one KindRules remembers
 
 # The language of each code suffix, for the "multiple languages" smell.
 LANGUAGES = {
@@ -100,13 +151,24 @@ def suffix_of(path: str) -> str:
     return name[dot:].lower() if dot > 0 else ""
 
 
-def _test_name_regex(globs: Iterable[str]) -> re.Pattern[str]:
-    return re.compile("|".join(fnmatch.translate(glob) for glob in globs))
+def _name_regex(globs: Iterable[str]) -> re.Pattern[str] | None:
+    # fnmatch's regexes use atomic groups: Python's re cannot backtrack into them.
+    return re.compile("|".join(fnmatch.translate(glob) for glob in globs)) if globs else None
+
+
+def is_lock_file(name: str) -> bool:
+    """Whether a file name (no directory) is a dependency lock file's."""
+    lower = name.lower()
+    return lower in LOCK_NAMES or lower.endswith(LOCK_NAME_ENDINGS)
 
 
 @dataclass(frozen=True)
 class KindRules:
-    """The classifier's tables; the defaults are the contract, a team may pass its own."""
+    """The classifier's tables; the defaults are the contract, a team may pass its own.
+
+    ``config_paths`` and ``data_paths`` are fnmatch globs on repository paths (``*`` crosses ``/``), the
+    settings of the same names; ``config_max_lines`` 0 turns the size rule off.
+    """
 
     code: frozenset[str] = CODE_SUFFIXES
     config: frozenset[str] = CONFIG_SUFFIXES
@@ -117,42 +179,82 @@ class KindRules:
     config_dirs: frozenset[str] = CONFIG_DIRS
     ci_dirs: frozenset[str] = CI_DIRS
     ci_names: frozenset[str] = CI_NAMES
+    data_dirs: frozenset[str] = DATA_DIRS
     test_name_globs: tuple[str, ...] = TEST_NAME_GLOBS
+    config_paths: tuple[str, ...] = ()
+    data_paths: tuple[str, ...] = ()
+    config_max_lines: int = DEFAULT_CONFIG_MAX_LINES
     _test_names: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _config_globs: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _data_globs: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _kinds: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_test_names", _test_name_regex(self.test_name_globs))
+        object.__setattr__(self, "_test_names", _name_regex(self.test_name_globs) or re.compile("(?!)"))
+        object.__setattr__(self, "_config_globs", _name_regex(self.config_paths))
+        object.__setattr__(self, "_data_globs", _name_regex(self.data_paths))
+        object.__setattr__(self, "_kinds", {})
 
     def kind_of(self, path: str) -> str:
-        """The kind of ``path`` (a repository-relative path with ``/`` separators)."""
+        """The kind of ``path`` (a repository-relative path with ``/`` separators), by path alone (cached)."""
+        kind = self._kinds.get(path)
+        if kind is None:
+            if len(self._kinds) >= _CACHED_PATHS:
+                self._kinds.clear()
+            kind = self._kinds[path] = self._kind_by_path(path)
+        return kind
+
+    def _kind_by_path(self, path: str) -> str:
+        if self._config_globs is not None and self._config_globs.match(path):
+            return "config"
+        if self._data_globs is not None and self._data_globs.match(path):
+            return "data"
         parts = path.split("/")
         directories, name = parts[:-1], parts[-1]
+        if is_lock_file(name):
+            return "lock"
         suffix = suffix_of(name)
         if any(part in self.test_dirs for part in directories) or self._test_names.match(name):
             return "test"
         if any(part in self.ci_dirs for part in directories) or name in self.ci_names:
-            return "ci"
-        if any(part in self.config_dirs for part in directories) and (suffix in self.code or suffix in self.config):
-            return "config"
-        if suffix in self.notebook:
-            return "notebook"
-        if suffix in self.code:
-            return "code"
-        if suffix in self.config:
-            return "config"
-        if suffix in self.docs:
-            return "docs"
-        if suffix in self.data:
+            ci_docs = suffix in self.docs or any(part in CI_TEMPLATE_DIRS for part in directories)
+            return "docs" if ci_docs else "ci"
+        configured = suffix in self.config
+        if configured and any(part.lower() in self.data_dirs for part in directories):
             return "data"
+        if any(part in self.config_dirs for part in directories) and (suffix in CONFIG_CODE_SUFFIXES or configured):
+            return "config"
+        return self._kind_by_suffix(suffix)
+
+    def _kind_by_suffix(self, suffix: str) -> str:
+        for kind, suffixes in (
+            ("notebook", self.notebook),
+            ("code", self.code),
+            ("config", self.config),
+            ("docs", self.docs),
+            ("data", self.data),
+        ):
+            if suffix in suffixes:
+                return kind
         return "other"
+
+    def sized(self, path: str) -> bool:
+        """Whether the size rule can apply to ``path``: a config file with a config suffix that no
+        ``config_paths`` glob names (its versions over ``config_max_lines`` lines are data)."""
+        if not self.config_max_lines or self.kind_of(path) != "config" or suffix_of(path) not in self.config:
+            return False
+        return self._config_globs is None or not self._config_globs.match(path)
+
+    def kind_of_version(self, path: str, lines: int) -> str:
+        """The kind of one version of ``path`` that has ``lines`` lines: :meth:`kind_of`, then the size rule."""
+        return "data" if lines > self.config_max_lines and self.sized(path) else self.kind_of(path)
 
 
 DEFAULT_RULES = KindRules()
 
 
-@lru_cache(maxsize=262_144)
 def kind_of(path: str) -> str:
-    """The kind of ``path`` under the default rules (cached: histories repeat the same paths)."""
+    """The kind of ``path`` under the default rules, by path alone (cached: histories repeat the same paths)."""
     return DEFAULT_RULES.kind_of(path)
 
 

@@ -11,8 +11,10 @@ debt comments are found without a regex.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scorecard.evidence.filekinds import CODE_SUFFIXES, suffix_of
@@ -33,20 +35,29 @@ class FileFindings:
     """What one version of a file holds: flags as ``(pattern id, name)`` and debt-comment lines.
 
     ``tracked``: the text holds a flag keyword, so every later change to the file must be evaluated.
+    ``flag_texts``: per flag, a digest of its text (see :func:`flag_text_digest`); where it differs between
+    two versions of a file, the flag changed (:mod:`scorecard.evidence.replay`).
     """
 
     flags: frozenset[tuple[str, str]] = frozenset()
     debt: Counter[str] = field(default_factory=Counter)
     tracked: bool = False
+    flag_texts: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        document = {"flags": sorted(self.flags), "debt": dict(self.debt), "tracked": self.tracked}
+        document = {
+            "flags": sorted(self.flags),
+            "debt": dict(self.debt),
+            "tracked": self.tracked,
+            "texts": sorted([p, n, digest] for (p, n), digest in self.flag_texts.items()),
+        }
         return json.dumps(document, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> FileFindings:
         data = json.loads(text)
-        return cls(frozenset((p, n) for p, n in data["flags"]), Counter(data["debt"]), bool(data["tracked"]))
+        texts = {(p, n): digest for p, n, digest in data["texts"]}
+        return cls(frozenset((p, n) for p, n in data["flags"]), Counter(data["debt"]), bool(data["tracked"]), texts)
 
 
 NO_FINDINGS = FileFindings()
@@ -132,27 +143,42 @@ class Evaluator:
         rules = self._rules(suffix_of(path))
         # Probe the bytes first (keywords are ASCII): most files evaluated for a debt comment hold no flag.
         tracked = any(word in data for word in rules.flag_words)
-        flags = _flags_in(data, rules.patterns) if tracked else frozenset()
+        flag_texts = _flags_in(data, rules.patterns) if tracked else {}
         lines = _debt_comments_in(data) if rules.debt else Counter()
         if not tracked and not lines:
             return None
-        return FileFindings(flags, lines, tracked)
+        return FileFindings(frozenset(flag_texts), lines, tracked, flag_texts)
 
 
-def _flags_in(data: bytes, patterns: tuple[FlagPattern, ...]) -> frozenset[tuple[str, str]]:
+def flag_text_digest(occurrences: list[bytes]) -> str:
+    """A digest of the text of a flag's occurrences in one file, each from its name to the end of its match
+    (``--fast", action="store_true`` of an ``add_argument``, ``use_ema: true``), as a formatter cannot change
+    it: whitespace and line breaks left out, ``'`` read as ``"``; in any order (moving an occurrence within
+    the file does not change it). Black or ruff rewrapping a call changes none of it; a toggle flipped, an
+    action or a help text before it edited does."""
+    parts = sorted(b"".join(occurrence.split()).replace(b"'", b'"') for occurrence in occurrences)
+    return hashlib.blake2b(b"\n".join(parts), digest_size=8).hexdigest()
+
+
+def _flags_in(data: bytes, patterns: tuple[FlagPattern, ...]) -> dict[tuple[str, str], str]:
+    """Each flag the patterns match, with the digest of its text."""
     # RE2 reads UTF-8 bytes: bytes that are not UTF-8 become U+FFFD first, as in the text the user sees.
     try:
         data.decode("utf-8")
         text = data
     except UnicodeDecodeError:
         text = data.decode("utf-8", "replace").encode("utf-8")
-    return frozenset(
-        (pattern.id, match.group(1).decode("utf-8", "replace"))  # RE2's \C can end a group mid-character
-        for pattern in patterns
-        if any(keyword.encode("utf-8") in text for keyword in pattern.keywords)
-        for match in pattern.compiled.finditer(text)
-        if match.group(1)
-    )
+    occurrences: dict[tuple[str, str], list[bytes]] = {}
+    for pattern in patterns:
+        if not any(keyword.encode("utf-8") in text for keyword in pattern.keywords):
+            continue
+        for match in pattern.compiled.finditer(text):
+            name = match.group(1)
+            if not name:
+                continue
+            key = (pattern.id, name.decode("utf-8", "replace"))  # RE2's \C can end a group mid-character
+            occurrences.setdefault(key, []).append(text[match.start(1) : match.end()])
+    return {key: flag_text_digest(found) for key, found in occurrences.items()}
 
 
 def _debt_comments_in(data: bytes) -> Counter[str]:

@@ -8,6 +8,11 @@ renames, into another kind too. Only path exclusions apply: an excluded author's
 Why it matters: how much configuration a codebase carries per line of code (and how much test code) is a
 sign of how behaviour is steered; the trend per quarter shows whether that grows. The languages with at
 least 5% of the code lines show how many toolchains a team maintains.
+
+Kinds are those of :mod:`scorecard.evidence.filekinds` under the scan's settings, decided per file *version*:
+a line event's size is its version's line count, so the size rule (a config file of more than
+``config_max_lines`` lines is data) applies at HEAD and at every quarter's end alike. Only the kind a
+version's lines count under changes, never a count: ``lines.by_ext`` is git's.
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scorecard.evidence.filekinds import kind_of, language_of, suffix_of
-from scorecard.evidence.frames import map_unique, ratio
+from scorecard.evidence.filekinds import KindRules, language_of, suffix_of
+from scorecard.evidence.frames import map_unique, map_unique_array, ratio
 from scorecard.evidence.records import LINES_COLUMNS
 
 LANGUAGE_MIN_SHARE = 0.05
@@ -91,6 +96,17 @@ def _apply_commit(state: LineState, rows: list[tuple[Any, ...]], events: LineEve
             events.add(when, path, new[0])
 
 
+def version_kinds(rules: KindRules, paths: np.ndarray, lines: np.ndarray) -> np.ndarray:
+    """The kind of each file version: ``paths[i]`` when it has ``abs(lines[i])`` lines (an object array)."""
+    kinds = map_unique_array(paths, rules.kind_of)
+    if len(paths) and rules.config_max_lines:
+        large = np.abs(np.asarray(lines, dtype=np.int64)) > rules.config_max_lines
+        if large.any():
+            large[large] = map_unique_array(paths[large], rules.sized).astype(bool)
+            kinds[large] = "data"
+    return kinds
+
+
 def sum_line_events(time: np.ndarray, kind: np.ndarray, lines: np.ndarray) -> tuple[np.ndarray, ...]:
     """Line events summed per (time, kind), sorted: only those sums are ever read (zero sums are kept, so
     every kind seen stays). Returns the time, kind and lines arrays, as int64."""
@@ -106,20 +122,26 @@ def sum_line_events(time: np.ndarray, kind: np.ndarray, lines: np.ndarray) -> tu
 # Lines at HEAD and per quarter
 
 
-def lines_at_head(state: LineState) -> pd.DataFrame:
-    """Text lines and files at HEAD by kind and suffix (binary files listed with ``binary_files``)."""
+def files_at_head(state: LineState, rules: KindRules) -> pd.DataFrame:
+    """Every file at HEAD: ``path``, ``lines``, ``binary``, ``kind`` (of that version) and ``ext``."""
     frame = pd.DataFrame(
         {
-            "path": list(state),
-            "lines": [lines for lines, _ in state.values()],
-            "binary": [binary for _, binary in state.values()],
+            "path": pd.Series(list(state), dtype=object),
+            "lines": pd.Series([lines for lines, _ in state.values()], dtype="int64"),
+            "binary": pd.Series([binary for _, binary in state.values()], dtype=bool),
         }
     )
-    if frame.empty:
-        return pd.DataFrame(columns=list(LINES_COLUMNS))
-    frame["kind"] = map_unique(frame["path"], kind_of)
+    frame["kind"] = version_kinds(rules, frame["path"].to_numpy(dtype=object), frame["lines"].to_numpy())
     frame["ext"] = map_unique(frame["path"], suffix_of)
-    frame["text"] = ~frame["binary"]
+    return frame
+
+
+def lines_at_head(files: pd.DataFrame) -> pd.DataFrame:
+    """Text lines and files at HEAD by kind and suffix (binary files listed with ``binary_files``), from
+    :func:`files_at_head`."""
+    if files.empty:
+        return pd.DataFrame(columns=list(LINES_COLUMNS))
+    frame = files.assign(text=~files["binary"])
     grouped = frame.groupby(["kind", "ext"], as_index=False).agg(
         files=("text", "sum"), binary_files=("binary", "sum"), lines=("lines", "sum")
     )

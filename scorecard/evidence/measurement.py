@@ -23,18 +23,13 @@ from typing import Any
 
 import pandas as pd
 
-from scorecard.evidence import coupling, lines, ownership
+from scorecard.evidence import coupling, examples, lines, ownership
 from scorecard.evidence.checkpoint import Checkpoint
 from scorecard.evidence.churn import Activity
 from scorecard.evidence.debt_comments import DebtComments
-from scorecard.evidence.flags import (
-    flag_quarter_metrics,
-    flags_frame,
-    flags_summary,
-    latest_flag_metrics,
-    removed_per_quarter,
-)
+from scorecard.evidence.flags import FlagHistory, flags_frame, flags_summary
 from scorecard.evidence.history import END_OF_POSSIBLE_TIME, FIRST_POSSIBLE_TIME
+from scorecard.evidence.ml_metrics import HeadInventory, ml_examples, ml_latest_metrics, notebook_quarter_metrics
 from scorecard.evidence.patterns import ScanSettings
 from scorecard.metric_contract import LATEST_METRICS, QUARTER_METRICS, Metric
 from scorecard.quarters import current_quarter, previous_quarter, quarter_end, quarter_of, quarter_range
@@ -51,8 +46,9 @@ class RepoMeasurement:
     quarters: list[dict[str, Any]]
     quarter_metrics: dict[str, Values]
     lines: pd.DataFrame  # kind, ext, files, binary_files, lines at HEAD
-    flags: pd.DataFrame  # pattern, name, path, introduced_commit, introduced_at, removed_*, alive, age_days
+    flags: pd.DataFrame  # the flags' occurrences, see scorecard.evidence.flags.flags_frame
     summary: dict[str, Any] = field(default_factory=dict)
+    examples: dict[str, list[str]] = field(default_factory=dict)  # latest metric -> what is behind its value
 
 
 @dataclass
@@ -63,35 +59,40 @@ class _Analyses:
     activity: Activity
     head_lines: pd.DataFrame
     line_events: pd.DataFrame
-    flags: pd.DataFrame
-    flags_removed: pd.Series
+    flags: FlagHistory
     debt: DebtComments
     pairs: pd.DataFrame
     owners: pd.DataFrame
     bus_factor: int
     language_shares: pd.Series
+    files: pd.DataFrame  # every file at HEAD after path exclusions, see lines.files_at_head
+    inventory: HeadInventory
+    notebook_changes: dict[str, dict[int, int]]  # quarter -> notebook (path code) -> commits
 
     @classmethod
     def of(cls, checkpoint: Checkpoint, settings: ScanSettings, now: datetime) -> _Analyses:
         state = checkpoint.line_state
+        excluded = settings.path_excluded()
         if settings.exclude_paths and checkpoint.line_events_seen:
-            excluded = settings.path_excluded()
             state = {path: value for path, value in state.items() if not excluded(path)}
         owned = (checkpoint.owner_path, checkpoint.owner_author, checkpoint.owner_churn)
-        flags = flags_frame(checkpoint.replay.flags, settings, now)
-        head_lines = lines.lines_at_head(state)
+        flags = FlagHistory(flags_frame(checkpoint.replay.flags, settings, now), now, settings.stale_days)
+        files = lines.files_at_head(state, settings.kind_rules)
+        head_lines = lines.lines_at_head(files)
         return cls(
             settings=settings,
             activity=Activity.from_tallies(checkpoint.commits_by_quarter, checkpoint.churn),
             head_lines=head_lines,
             line_events=checkpoint.events(),
             flags=flags,
-            flags_removed=removed_per_quarter(flags),
             debt=DebtComments.from_replay(checkpoint.replay, settings),
             pairs=coupling.coupling_pairs(checkpoint.touched_commit, checkpoint.touched_path, checkpoint.paths),
             owners=ownership.file_owners(*owned, checkpoint.path_codes(state.keys())),
             bus_factor=ownership.bus_factor(*owned),
             language_shares=lines.language_shares(head_lines),
+            files=files,
+            inventory=HeadInventory(files, checkpoint.head_files, excluded),
+            notebook_changes=checkpoint.notebook_changes,
         )
 
 
@@ -115,8 +116,9 @@ def measure_repository(checkpoint: Checkpoint, settings: ScanSettings, now: date
         quarters=snapshots,
         quarter_metrics=quarter_metrics,
         lines=analyses.head_lines,
-        flags=analyses.flags,
+        flags=analyses.flags.occurrences,
         summary=summary,
+        examples=_examples(analyses, checkpoint, last_quarter),
     )
 
 
@@ -158,8 +160,9 @@ def _quarter_metrics(analyses: _Analyses, quarter: str, end: int, kinds: dict[st
     values = {
         **analyses.activity.quarter_metrics(quarter),
         **lines.line_metrics(kinds),
-        **flag_quarter_metrics(analyses.flags, analyses.flags_removed, quarter, end, analyses.settings.stale_days),
+        **analyses.flags.quarter_metrics(quarter, end),
         **analyses.debt.quarter_metrics(quarter, end),
+        **notebook_quarter_metrics(analyses.notebook_changes, quarter),
     }
     return _in_contract_order(values, QUARTER_METRICS)
 
@@ -186,11 +189,31 @@ def _latest_metrics(analyses: _Analyses, last_quarter: str) -> Values:
         **analyses.activity.latest_metrics(last_quarter),
         **lines.line_metrics(lines.text_lines_by_kind(analyses.head_lines)),
         "languages.count": lines.languages_count(analyses.language_shares),
-        **latest_flag_metrics(analyses.flags, analyses.flags_removed, last_quarter),
+        **analyses.flags.latest_metrics(last_quarter),
         **analyses.debt.latest_metrics(last_quarter),
         "coupling.strong_pairs": coupling.strong_pairs(analyses.pairs),
         **ownership.ownership_metrics(analyses.owners, analyses.bus_factor),
+        **ml_latest_metrics(analyses.inventory, len(analyses.notebook_changes.get(last_quarter, {}))),
     }
+
+
+def _examples(analyses: _Analyses, checkpoint: Checkpoint, last_quarter: str) -> dict[str, list[str]]:
+    """What is behind each latest metric (see :mod:`scorecard.evidence.examples`)."""
+    names = checkpoint.paths
+    notebooks = {names[code]: count for code, count in analyses.notebook_changes.get(last_quarter, {}).items()}
+    excluded = analyses.settings.path_excluded()
+    debt_alive = {path: n for path, n in checkpoint.replay.debt_alive().items() if not excluded(path)}
+    return examples.in_contract_order(
+        examples.line_examples(analyses.files),
+        analyses.flags.examples(last_quarter),
+        examples.debt_examples(debt_alive, analyses.debt.changes, last_quarter),
+        examples.coupling_examples(analyses.pairs),
+        examples.ownership_examples(
+            analyses.owners, names, checkpoint.authors, checkpoint.owner_author, checkpoint.owner_churn
+        ),
+        examples.language_examples(analyses.language_shares),
+        ml_examples(analyses.inventory, notebooks),
+    )
 
 
 def _summary(analyses: _Analyses, checkpoint: Checkpoint, metrics: Values) -> dict[str, Any]:
@@ -202,7 +225,7 @@ def _summary(analyses: _Analyses, checkpoint: Checkpoint, metrics: Values) -> di
         "lines": lines.lines_summary(analyses.head_lines),
         "config_to_code_ratio": metrics["config_to_code_ratio"],
         "test_to_code_ratio": metrics["test_to_code_ratio"],
-        "flags": flags_summary(analyses.flags, analyses.settings.stale_days, metrics["flags.median_age_days"]),
+        "flags": flags_summary(analyses.flags, metrics),
         "debt_comments": analyses.debt.summary(),
         "coupling": coupling.coupling_summary(analyses.pairs),
         "ownership": ownership.ownership_summary(analyses.owners, analyses.bus_factor, checkpoint.owner_author),

@@ -19,16 +19,24 @@ read. A team adds its own patterns in the scanned repository's ``pyproject.toml`
 ``scorecard scan --flags FILE`` (TOML, or YAML when the name ends in ``.yaml``/``.yml``), with the same keys::
 
     [tool.scorecard]                     # in a --flags file the keys may also sit at the top level
-    stale_days = 180                     # a flag alive and older than this is stale
+    stale_days = 180                     # a flag alive and untouched for longer than this is stale
     exclude_paths = ["vendor/**", "*_pb2.py"]      # fnmatch globs on repository paths
     exclude_authors = ["\\\\[bot\\\\]", "^renovate"] # regexes (RE2) searched in "Name <email>"
     exclude_commits = ["<40-hex sha>"]              # e.g. a mass reformatting
+    data_paths = ["experiments/**/*.json"]          # fnmatch globs: data whatever the suffix
+    config_paths = ["deploy/values.yaml"]           # fnmatch globs: config whatever the suffix or size
+    config_max_lines = 1000              # a longer config-suffix file is data (0: no size rule)
 
     [[tool.scorecard.flags]]
     id = "gin_toggle"                    # unique; reusing a default id replaces that pattern
     regex = '''^\\s*[\\w.]+\\.(use_\\w+)\\s*=\\s*(?:True|False)'''   # group 1 = the flag's name
     suffixes = [".gin"]
     keywords = ["use_"]                  # literals (case-sensitive) every match contains; optional
+    kind = "config_key"                  # cli_option, env_toggle, config_key or feature_switch; optional
+
+A pattern's ``kind`` says what its matches are (:data:`FLAG_KINDS`, see :mod:`scorecard.evidence.flags`); a
+team's pattern without one is a ``feature_switch`` (the built-in ones already cover command-line options,
+environment toggles and config keys), unless it replaces a built-in pattern, whose kind it keeps.
 
 What is found with these settings inside one file is :mod:`scorecard.evidence.findings`.
 """
@@ -42,13 +50,14 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
 import re2
 import yaml
 
 from scorecard.errors import ScorecardError
-from scorecard.evidence.filekinds import CODE_SUFFIXES
+from scorecard.evidence.filekinds import CODE_SUFFIXES, DEFAULT_CONFIG_MAX_LINES, KindRules
 
 PY = frozenset({".py"})
 
@@ -56,13 +65,17 @@ DEFAULT_STALE_DAYS = 180
 # The words of a debt comment, in any case (the comment itself: scorecard.evidence.findings.is_debt_comment).
 DEBT_KEYWORDS = ("TODO", "FIXME", "XXX", "HACK")
 # Part of the patterns' fingerprint, so that the first scan by this scorecard reads the history afresh:
-# earlier ones ran the patterns on Python's re and wrote a backslash in a path as is (see git.decode_path).
-RESULTS_FORMAT = "re2"
+# earlier ones ran the patterns on Python's re and wrote a backslash in a path as is (see git.decode_path),
+# and cached findings without the digest of each flag's text (see findings.FileFindings.flag_texts).
+RESULTS_FORMAT = "re2+flag-texts"
 # libyaml's safe loader when PyYAML has it: the pure-Python scanner takes quadratic time on "[[[[...".
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 A = TypeVar("A")
 T = TypeVar("T")
-SETTING_NAMES = frozenset({"flags", "stale_days", "exclude_paths", "exclude_authors", "exclude_commits"})
+SETTING_NAMES = frozenset(
+    {"flags", "stale_days", "exclude_paths", "exclude_authors", "exclude_commits"}
+    | {"data_paths", "config_paths", "config_max_lines"}  # file kinds, see scorecard.evidence.filekinds
+)
 # Bounds on what a scan does per file version (each pattern, each keyword is a pass over the text), far above
 # what a team writes. RE2's time is linear, but past some thousands of instructions its DFA no longer fits
 # its memory and it falls back to a far slower automaton (the built-in patterns hold about a hundred).
@@ -118,22 +131,48 @@ def compile_regex(regex: str, where: str, multiline: bool = False) -> Matcher:
     return compiled
 
 
+# What a flag is, as the evidence can tell: how the code reads it (see scorecard.evidence.flags).
+CLI_OPTION = "cli_option"  # a command-line switch: argparse store_true/false, absl DEFINE_bool, click is_flag
+ENV_TOGGLE = "env_toggle"  # an environment variable read as a switch (ENABLE_X, X_DISABLED, USE_X...)
+CONFIG_KEY = "config_key"  # a boolean key in a configuration file (use_x: true)
+FEATURE_SWITCH = "feature_switch"  # a feature-flag SDK call, or any flag whose name marks an experiment
+FLAG_KINDS = (CLI_OPTION, ENV_TOGGLE, CONFIG_KEY, FEATURE_SWITCH)
+# A team's pattern without a kind: a feature switch (the built-in patterns cover options, env and config, so
+# a team writes its own for its feature and experiment switches); one that replaces a built-in pattern (same
+# id) keeps that pattern's kind.
+DEFAULT_KIND = FEATURE_SWITCH
+
+
 @dataclass(frozen=True)
 class FlagPattern:
-    """One kind of flag: a regex whose first group is the flag's name, for files with given suffixes."""
+    """One kind of flag: a regex whose first group is the flag's name, for files with given suffixes.
+
+    ``kind`` (one of :data:`FLAG_KINDS`) is what a match of it is: how the code reads the flag.
+    """
 
     id: str
     regex: str
     suffixes: frozenset[str]
     keywords: tuple[str, ...]
+    kind: str = DEFAULT_KIND
     compiled: Matcher = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.kind not in FLAG_KINDS:
+            raise SettingsError(f"flag pattern {self.id!r}: kind {self.kind!r} is not one of {', '.join(FLAG_KINDS)}")
         compiled = compile_regex(self.regex, f"flag pattern {self.id!r}", multiline=True)
         if compiled.groups < 1:
             raise SettingsError(f"flag pattern {self.id!r}: the regex needs a group for the flag's name")
         object.__setattr__(self, "compiled", compiled)
 
+
+# A switch word of an environment variable, as a whole part between underscores: ENABLE_X, X_ENABLED, USE_X,
+# X_DISABLE, EXPERIMENTAL_X, X_FLAG. A whole part, so that USER, WAREHOUSE and NVCC_FLAGS are not toggles;
+# not EXPERIMENT, which names things (MLFLOW_EXPERIMENT_NAME) rather than switching them.
+_ENV_SWITCH_PART = "(?:ENABLE|ENABLED|DISABLE|DISABLED|USE|EXPERIMENTAL|FLAG)"
+_ENV_NAME = rf"(?:[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*)?{_ENV_SWITCH_PART}(?:_[A-Z0-9]+)*"
+# An option's first string, or the long one after a short alias ("-f", "--force" is --force).
+_OPTION_NAME = r"""(?:["']-[A-Za-z0-9]["']\s*,\s*)?["'](--?[A-Za-z][\w-]*)["']"""
 
 DEFAULT_FLAG_PATTERNS = (
     FlagPattern(
@@ -141,33 +180,47 @@ DEFAULT_FLAG_PATTERNS = (
         r"""\bflags\.DEFINE_bool(?:ean)?\(\s*["']([A-Za-z_]\w*)["']""",
         PY,
         ("DEFINE_bool",),
+        CLI_OPTION,
     ),
     FlagPattern(
         "argparse_switch",
-        r"""add_argument\(\s*["'](--?[A-Za-z][\w-]*)["'][^()]*?action\s*=\s*"""
+        rf"""add_argument\(\s*{_OPTION_NAME}[^()]*?action\s*=\s*"""
         r"""(?:["']store_(?:true|false)["']|(?:argparse\.)?BooleanOptionalAction)""",
         PY,
         ("add_argument",),
+        CLI_OPTION,
+    ),
+    FlagPattern(
+        "click_switch",
+        rf"""\boption\(\s*{_OPTION_NAME}[^()]*?\bis_flag\s*=\s*True\b""",
+        PY,
+        ("is_flag",),
+        CLI_OPTION,
     ),
     FlagPattern(
         "env_toggle",
-        r"""\bos\.(?:environ\.get|getenv)\(\s*["']([A-Z][A-Z0-9_]*(?:ENABLE|DISABLE|USE|FLAG|EXPERIMENT)[A-Z0-9_]*)["']""",
+        rf"""\bos\.(?:environ\.get|getenv)\(\s*["']({_ENV_NAME})["']""",
         PY,
         ("environ.get", "getenv"),
+        ENV_TOGGLE,
     ),
     FlagPattern(
         "sdk_flag",
         r"""\b(?:is_enabled|is_feature_enabled|feature_enabled|variation|bool_variation|get_feature_flag)\(\s*["']([\w.:-]+)["']""",
         frozenset([".py", ".js", ".jsx", ".ts", ".tsx", ".java", ".kt", ".go", ".rb"]),
         ("is_enabled", "feature_enabled", "variation", "get_feature_flag"),
+        FEATURE_SWITCH,
     ),
     FlagPattern(
         "config_toggle",
-        r"""^\s*["']?((?:use|enable|disable|experimental)_\w+)["']?\s*[:=]\s*["']?(?i:true|false|yes|no|on|off)\b""",
+        # At a line's start, or after "{" or "," (a JSON object or YAML/TOML inline table on one line).
+        r"""(?:^|[{,])\s*["']?((?:use|enable|disable|experimental)_\w+)["']?\s*[:=]\s*["']?(?i:true|false|yes|no|on|off)\b""",
         frozenset([".yaml", ".yml", ".toml", ".ini", ".cfg", ".json"]),
         ("use_", "enable_", "disable_", "experimental_"),
+        CONFIG_KEY,
     ),
 )
+DEFAULT_KINDS = {pattern.id: pattern.kind for pattern in DEFAULT_FLAG_PATTERNS}
 
 
 # On RE2 too: the regex they read is a repository's (Python's re takes quadratic time on "[[[[...").
@@ -216,6 +269,16 @@ class ScanSettings:
     exclude_paths: tuple[str, ...] = ()
     exclude_authors: tuple[str, ...] = ()
     exclude_commits: tuple[str, ...] = ()
+    data_paths: tuple[str, ...] = ()
+    config_paths: tuple[str, ...] = ()
+    config_max_lines: int = DEFAULT_CONFIG_MAX_LINES
+
+    @cached_property
+    def kind_rules(self) -> KindRules:
+        """The file-kind rules with these settings' globs and size limit (one per settings, so cached)."""
+        return KindRules(
+            config_paths=self.config_paths, data_paths=self.data_paths, config_max_lines=self.config_max_lines
+        )
 
     def keyword_regex(self) -> str:
         """One POSIX extended regex (for git's ``-G``): a flag keyword as written, or a debt word in any case."""
@@ -229,12 +292,14 @@ class ScanSettings:
     def fingerprint(self) -> str:
         """A digest of everything that decides what a blob contains (patterns, and :data:`RESULTS_FORMAT`),
         to invalidate caches."""
-        described = [[p.id, p.regex, sorted(p.suffixes), list(p.keywords)] for p in self.flag_patterns]
+        described = [[p.id, p.regex, sorted(p.suffixes), list(p.keywords), p.kind] for p in self.flag_patterns]
         return hashlib.sha1(json.dumps([RESULTS_FORMAT, described]).encode()).hexdigest()[:16]
 
     def exclusion_fingerprint(self) -> str:
-        """A digest of the exclusions and ``stale_days``: stored results depend on them too."""
+        """A digest of the exclusions, ``stale_days`` and the file-kind settings: stored results depend on them too."""
         described = [self.exclude_paths, self.exclude_authors, self.exclude_commits, self.stale_days]
+        if self.data_paths or self.config_paths or self.config_max_lines != DEFAULT_CONFIG_MAX_LINES:
+            described.append([self.data_paths, self.config_paths, self.config_max_lines])
         return hashlib.sha1(json.dumps(described).encode()).hexdigest()[:16]
 
     def author_excluded(self) -> Callable[[str], bool]:
@@ -263,6 +328,11 @@ class ScanSettings:
             exclude_paths=self.exclude_paths + other.exclude_paths,
             exclude_authors=self.exclude_authors + other.exclude_authors,
             exclude_commits=self.exclude_commits + other.exclude_commits,
+            data_paths=self.data_paths + other.data_paths,
+            config_paths=self.config_paths + other.config_paths,
+            config_max_lines=(
+                other.config_max_lines if other.config_max_lines != DEFAULT_CONFIG_MAX_LINES else self.config_max_lines
+            ),
         )
 
 
@@ -301,13 +371,17 @@ def settings_from_mapping(table: Mapping[str, Any], source: str, warnings: list[
         if not re.fullmatch(r"[0-9a-f]{4,40}", sha):
             raise SettingsError(f"{source}: exclude_commits {sha!r} is not a commit id (4 to 40 hex digits)")
     paths = _string_list(table, "exclude_paths", source)
+    data_paths, config_paths = _string_list(table, "data_paths", source), _string_list(table, "config_paths", source)
+    config_max_lines = table.get("config_max_lines", DEFAULT_CONFIG_MAX_LINES)
+    if not isinstance(config_max_lines, int) or isinstance(config_max_lines, bool) or config_max_lines < 0:
+        raise SettingsError(f"{source}: config_max_lines must be a whole number of lines (0: no size rule)")
     author_regexes = _string_list(table, "exclude_authors", source)
     # Last: what cannot be used is left out (with warnings) only once the table as a whole can be.
     patterns = _each(
         enumerate(entries, 1), lambda pair: _flag_pattern(pair[1], f"{source}: flags[{pair[0]}]"), warnings
     )
     authors = _each(author_regexes, lambda regex: _author_regex(regex, source), warnings)
-    return ScanSettings(patterns, stale_days, paths, authors, commits)
+    return ScanSettings(patterns, stale_days, paths, authors, commits, data_paths, config_paths, config_max_lines)
 
 
 def _each(items: Iterable[A], make: Callable[[A], T], warnings: list[str] | None) -> tuple[T, ...]:
@@ -337,8 +411,11 @@ def _flag_pattern(entry: Any, where: str) -> FlagPattern:
     keywords = _string_list(entry, "keywords", where) or derive_keywords(entry["regex"])
     if not keywords or len(keywords) > MAX_KEYWORDS:
         raise SettingsError(f"{where} ({entry['id']}): name keywords that every match contains (1 to {MAX_KEYWORDS})")
+    kind = entry.get("kind", DEFAULT_KINDS.get(entry["id"], DEFAULT_KIND))
+    if kind not in FLAG_KINDS:
+        raise SettingsError(f"{where} ({entry['id']}): kind must be one of {', '.join(FLAG_KINDS)}, not {kind!r}")
     normalized = frozenset(s.lower() if s.startswith(".") else f".{s.lower()}" for s in suffixes)
-    return FlagPattern(entry["id"], entry["regex"], normalized, keywords)
+    return FlagPattern(entry["id"], entry["regex"], normalized, keywords, kind)
 
 
 def _author_regex(regex: str, source: str) -> str:

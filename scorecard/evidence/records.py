@@ -7,7 +7,7 @@ them with the same names in its ``insert``, so a migration that adds a column br
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 COMMIT_COLUMNS = ("sha", "first_parent", "parent_count", "committed_at", "quarter", "author_name", "author_email")
@@ -34,6 +34,11 @@ FLAG_COLUMNS = (
     "alive",
     "age_days",
     "stale",
+    "kind",
+    "experiment",
+    "last_changed_commit",
+    "last_changed_at",
+    "days_since_change",
 )
 LINES_COLUMNS = ("kind", "ext", "files", "binary_files", "lines")
 
@@ -79,6 +84,8 @@ class ScanRecord:
     """Latest metrics and components by contract name."""
     quarter_metrics: dict[str, dict[str, float | None]]
     """Quarter -> quarter metric -> value."""
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    """Latest metric -> up to 10 strings naming what is behind its value, most telling first."""
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,17 @@ changed, which is what keeps a scan fast:
 
 The replay is therefore exact: the flags alive at HEAD are exactly what the patterns match in the HEAD tree,
 and debt comments added minus removed equal those alive at HEAD.
+
+A flag *changes* in a commit that keeps it in a file but changes its text (from its name to the end of its
+match, as a formatter cannot change it: :func:`scorecard.evidence.findings.flag_text_digest`), e.g.
+``use_amp: true`` turned ``false``, or its ``add_argument``'s action. Every change to a file holding a flag
+is evaluated (the file is tracked), so the changes too are exact.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +46,8 @@ class ChainChange:
 
 @dataclass
 class FlagLife:
-    """One flag's life: identity (pattern, name, path at the end), when it came and when it went."""
+    """One flag's life in one file: identity (pattern, name, path at the end), when it came, when its lines
+    changed (``changed_at``, oldest first; the last one's commit ``last_changed_commit``) and when it went."""
 
     pattern: str
     name: str
@@ -50,10 +56,35 @@ class FlagLife:
     introduced_at: int
     removed_commit: str | None = None
     removed_at: int | None = None
+    last_changed_commit: str | None = None
+    changed_at: list[int] = field(default_factory=list)
 
     @property
     def alive(self) -> bool:
         return self.removed_commit is None
+
+    def row(self) -> list[Any]:
+        """The life as a JSON-able row (:meth:`from_row` reads it back)."""
+        return [
+            self.pattern,
+            self.name,
+            self.path,
+            self.introduced_commit,
+            self.introduced_at,
+            self.removed_commit,
+            self.removed_at,
+            self.last_changed_commit,
+            list(self.changed_at),
+        ]
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> FlagLife:
+        if len(row) != 9:  # a row of another format: the caller reads the history again
+            raise ValueError(f"a flag life of {len(row)} fields, not 9")
+        pattern, name, path, introduced_commit, introduced_at, removed_commit, removed_at, last_changed, changed = row
+        life = cls(pattern, name, path, introduced_commit, introduced_at, removed_commit, removed_at, last_changed)
+        life.changed_at = [int(when) for when in changed]
+        return life
 
 
 @dataclass(frozen=True)
@@ -95,14 +126,11 @@ class ReplayState:
         """A JSON-able copy (flag lives refer to their flag by position in ``flags``)."""
         position = {id(life): number for number, life in enumerate(self.flags)}
         return {
-            "flags": [
-                [f.pattern, f.name, f.path, f.introduced_commit, f.introduced_at, f.removed_commit, f.removed_at]
-                for f in self.flags
-            ],
+            "flags": [life.row() for life in self.flags],
             "files": [
                 [
                     path,
-                    sorted(s.findings.flags),
+                    sorted([p, n, s.findings.flag_texts.get((p, n))] for p, n in s.findings.flags),
                     dict(s.findings.debt),
                     s.findings.tracked,
                     [[key[0], key[1], position[id(life)]] for key, life in s.lives.items()],
@@ -114,10 +142,15 @@ class ReplayState:
 
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> ReplayState:
-        flags = [FlagLife(*row) for row in document["flags"]]
+        flags = [FlagLife.from_row(row) for row in document["flags"]]
         files = {
             path: _FileState(
-                FileFindings(frozenset((p, n) for p, n in found), Counter(debt), bool(tracked)),
+                FileFindings(
+                    frozenset((p, n) for p, n, _ in found),
+                    Counter(debt),
+                    bool(tracked),
+                    {(p, n): digest for p, n, digest in found if digest is not None},
+                ),
                 {(p, n): flags[number] for p, n, number in lives},
             )
             for path, found, debt, tracked, lives in document["files"]
@@ -193,17 +226,22 @@ def _apply_commit(state: ReplayState, changes: list[ChainChange], findings_of: F
 def _update_flag_lives(
     state: ReplayState, old: _FileState | None, after: FileFindings, change: ChainChange
 ) -> dict[tuple[str, str], FlagLife]:
-    """End the lives of flags the file no longer holds, start those of new ones; the file's lives after."""
+    """End the lives of flags the file no longer holds, start those of new ones, note the changes of those it
+    keeps; the file's lives after."""
     lives = old.lives if old else {}
     for key in list(lives):
         if key not in after.flags:
             life = lives.pop(key)
             life.removed_commit, life.removed_at = change.sha, change.committed_at
+    before = old.findings.flag_texts if old else {}
     for key in after.flags:
         found = lives.get(key)
         if found is None:
             found = lives[key] = FlagLife(key[0], key[1], change.path, change.sha, change.committed_at)
             state.flags.append(found)
+        elif before.get(key) != after.flag_texts.get(key):
+            found.last_changed_commit = change.sha
+            found.changed_at.append(change.committed_at)
         found.path = change.path
     return lives
 

@@ -35,6 +35,7 @@ from scorecard.evidence.chain_findings import CacheRow, replay_chain
 from scorecard.evidence.checkpoint import Checkpoint
 from scorecard.evidence.flags import flag_rows
 from scorecard.evidence.frames import History, changes_frame, commits_frame
+from scorecard.evidence.head_contents import HeadFiles, collect_head_files
 from scorecard.evidence.history import first_parent_chain, is_ancestor
 from scorecard.evidence.measurement import RepoMeasurement, measure_repository
 from scorecard.evidence.patterns import ScanSettings, SettingsError, compile_regex, parse_settings_text
@@ -282,10 +283,12 @@ def scan_repository(
         replayed, new_cache = replay_chain(
             advanced.history, settings, reader, dict(advanced.cached), advanced.checkpoint.replay
         )
+        known = _known_head_files(plan, checkpoint)
+        advanced.checkpoint.head_files, head_blobs_read = collect_head_files(info, reader, settings.kind_rules, known)
     advanced.checkpoint.head = info.head
     measurement = measure_repository(advanced.checkpoint, settings, now)
     elapsed = round(time.perf_counter() - started, 3)
-    scanned = _ScanFacts(info, plan, advanced, replayed, warnings, now, elapsed)
+    scanned = _ScanFacts(info, plan, advanced, replayed, warnings, now, elapsed, head_blobs_read)
     summary = _summary(scanned, measurement)
     record = _record(scanned, options.team, settings, mailmap, summary, measurement, new_cache)
     return RepoScan(record, summary, warnings, checkpoint=advanced.checkpoint.to_bytes())
@@ -302,6 +305,16 @@ class _ScanFacts:
     warnings: list[str]
     now: datetime
     elapsed_s: float
+    head_blobs_read: int = 0
+
+
+def _known_head_files(plan: _Plan, checkpoint: bytes | None) -> HeadFiles | None:
+    """The facts of HEAD's files the last scan read: kept by blob id, they hold whatever the settings, so
+    even a rescan that cannot resume the checkpoint reads only the files that changed."""
+    if plan.resumed is not None:
+        return plan.resumed.head_files
+    previous = Checkpoint.from_bytes(checkpoint) if checkpoint else None
+    return previous.head_files if previous is not None else None
 
 
 def _summary(scanned: _ScanFacts, measurement: RepoMeasurement) -> dict[str, Any]:
@@ -321,10 +334,12 @@ def _summary(scanned: _ScanFacts, measurement: RepoMeasurement) -> dict[str, Any
             "from_checkpoint": plan.resumed is not None,
             "commits_read": len(scanned.advanced.commits),
             "blobs_evaluated": scanned.replayed.blobs_evaluated,
+            "head_blobs_read": scanned.head_blobs_read,
             "scanned_at": scanned.now.isoformat(),
         },
         **measurement.summary,
         "metrics": measurement.metrics,
+        "examples": measurement.examples,
         "warnings": scanned.warnings,
         "elapsed_s": scanned.elapsed_s,
     }
@@ -362,6 +377,7 @@ def _record(
         lines=_rows(measurement.lines[list(LINES_COLUMNS)]),
         metrics={**measurement.metrics, **measurement.components},
         quarter_metrics=measurement.quarter_metrics,
+        examples=measurement.examples,
     )
 
 

@@ -14,6 +14,8 @@ from scorecard.quarters import quarter_of, quarter_window
 from scorecard.report import trends
 from scorecard.services.team_metrics import team_metrics
 from scorecard.store import Store
+from scorecard.survey.contradictions import Evidence
+from scorecard.survey.dismissals import Dismissal
 
 DEFAULT_QUARTERS = 8
 
@@ -29,12 +31,19 @@ class GitFrames:
     metrics: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=trends.METRIC_COLUMNS))
     """Per-quarter snapshots: team, quarter, metric, value."""
     latest: dict[str, dict[str, float]] = field(default_factory=dict)
-    """team -> metric -> value of its latest scans (what contradictions are checked against)."""
+    """team -> metric -> value of its latest scans."""
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    """team -> its evidence as rules read it (latest, per quarter, examples): what contradictions are checked
+    against (a team missing here is checked against its ``latest`` alone)."""
+    dismissals: dict[str, list[Dismissal]] = field(default_factory=dict)
+    """team -> the contradictions it dismissed, oldest first."""
     scanned_at: dict[str, str] = field(default_factory=dict)
     flags: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=["team", "pattern", "name", "path", "age_days", "stale"])
+        default_factory=lambda: pd.DataFrame(
+            columns=["team", "kind", "name", "path", "age_days", "stale", "days_since_change"]
+        )
     )
-    """Flags alive at each team's latest scans."""
+    """Flags alive at each team's latest scans, one row per flag however many files hold it."""
     churn: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["team", "quarter", "path", "churn"]))
     pairs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["team", "file_a", "file_b", "degree"]))
     """Coupled file pairs of each team's latest scans."""
@@ -119,6 +128,7 @@ def collect_git_frames(store: Store, teams: Sequence[str], first_quarter: str | 
         if measured is None:
             continue
         found.latest[team] = measured.latest
+        found.evidence[team] = measured.evidence()
         found.scanned_at[team] = measured.scanned_at
         snapshots[team] = measured.by_quarter
         flags.extend((team, *row) for row in store.alive_flags(team))
@@ -126,6 +136,8 @@ def collect_git_frames(store: Store, teams: Sequence[str], first_quarter: str | 
         for summary in store.latest_scan_summary(team):
             for pair in summary.get("coupling", {}).get("top_pairs", []):
                 pairs.append((team, pair["files"][0], pair["files"][1], float(pair["degree"])))
+    for dismissal in store.all_dismissals(teams):
+        found.dismissals.setdefault(dismissal.team, []).append(dismissal)
     if snapshots:
         found.metrics = trends.metrics_frame(snapshots)
     if flags:

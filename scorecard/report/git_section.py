@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from scorecard.metric_contract import describe_metric
 from scorecard.report.charts import SERIES_COLOURS, VERMILION, ChartMaker
 from scorecard.report.figure import Figure
@@ -23,7 +25,7 @@ METRIC_CHARTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         "Config and tests per line of code",
         (("config_to_code_ratio", "config"), ("test_to_code_ratio", "tests")),
     ),
-    "flags": ("Flags alive, and stale (> 180 days)", (("flags.alive", "alive"), ("flags.stale", "stale"))),
+    "flags": ("Flags alive, and stale (untouched > 180 days)", (("flags.alive", "alive"), ("flags.stale", "stale"))),
     "debt": (
         "Debt comments (TODO, FIXME, HACK, XXX)",
         (("debt_comments.alive", "alive"), ("debt_comments.added", "added")),
@@ -31,7 +33,7 @@ METRIC_CHARTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 }
 FACT_METRICS = ("lines.code", "config_to_code_ratio", "flags.alive", "flags.stale", "debt_comments.alive")
 """The latest metrics said in words above the charts (those a team has)."""
-CHURN_KINDS = ("code", "config", "test", "notebook", "ci", "docs", "data", "other")
+CHURN_KINDS = ("code", "config", "test", "notebook", "ci", "docs", "data", "lock", "other")
 FLAG_AGE_BINS = ((0, 90, "<90d"), (90, 180, "90-180d"), (180, 365, "½-1y"), (365, 730, "1-2y"), (730, math.inf, ">2y"))
 STALE_BIN = 2  # bins from this one on are older than the 180 days that make a flag stale
 STALE_FLAGS_SHOWN = 10
@@ -58,7 +60,8 @@ def git_section(git: TeamGitFrames, quarters: Sequence[str], charts: ChartMaker)
     for figure in (churn_figure(git, quarters, charts), flag_age_figure(git, charts), hotspot_figure(git, charts)):
         if figure is not None:
             figures.append(figure)
-    stale = git.flags[git.flags["stale"].astype(bool)]
+    stale = git.flags.assign(untouched_days=untouched_days(git.flags))
+    stale = stale[stale["stale"].astype(bool)].sort_values("untouched_days", ascending=False, kind="stable")
     return GitSection(
         scanned_at=moment_text(git.scanned_at),
         figures=figures,
@@ -106,15 +109,23 @@ def churn_figure(git: TeamGitFrames, quarters: Sequence[str], charts: ChartMaker
     )
 
 
+def untouched_days(flags: pd.DataFrame) -> pd.Series:
+    """Days since each flag last changed (its age where a stored scan has no change time)."""
+    return flags["days_since_change"].astype("float64").fillna(flags["age_days"].astype("float64"))
+
+
 def flag_age_figure(git: TeamGitFrames, charts: ChartMaker) -> Figure | None:
-    """How old the flags alive now are, the stale ones in the warning colour."""
+    """How long the flags alive now have gone untouched, the stale ones (untouched 180+ days) in the warning
+    colour. Flags of scans from before last-change times were kept count by their age."""
     if not len(git.flags):
         return None
-    ages = git.flags["age_days"].astype("float64")
+    ages = untouched_days(git.flags)
     counts = [int(((ages >= low) & (ages < high)).sum()) for low, high, _label in FLAG_AGE_BINS]
     return Figure(
-        chart=charts.histogram([label for _, _, label in FLAG_AGE_BINS], counts, STALE_BIN, label="Alive flags by age"),
-        title="Age of the flags alive now",
+        chart=charts.histogram(
+            [label for _, _, label in FLAG_AGE_BINS], counts, STALE_BIN, label="Alive flags by days since last change"
+        ),
+        title="Flags alive now, by time since their last change",
         kind="evidence-flag-ages",
         legend=((SERIES_COLOURS[0], "fresh"), (VERMILION, "stale")),
         reading=f"{len(git.flags)} alive",

@@ -57,6 +57,20 @@ class Mover:
 
 
 @dataclass(frozen=True)
+class RuleCount:
+    """How often one evidence rule fired across the teams, and how often a team dismissed it: the data to
+    calibrate its thresholds with."""
+
+    question_id: str
+    claim: str
+    rule: str
+    fired: int
+    """Teams whose latest survey's answer the rule contradicted (dismissed or not)."""
+    dismissed: int
+    """Of those, the teams whose dismissal of it holds."""
+
+
+@dataclass(frozen=True)
 class Overview:
     bank: Bank
     quarter: str
@@ -71,11 +85,18 @@ class Overview:
     median_delta_class: str
     surveyed: int
     contradictions: int
+    """Contradictions not dismissed."""
     unknowns: int
     scale: list[tuple[str, str, str]]
     """The heat map's key: (background, text colour, label) from worst to best."""
     risers: list[Mover]
     fallers: list[Mover]
+    dismissed: int = 0
+    """Contradictions the teams dismissed (and whose dismissal holds)."""
+    rules: tuple[RuleCount, ...] = ()
+    """Every evidence rule of the bank, in bank order."""
+    teams_checked: int = 0
+    """Teams with a survey of the bank and a scan: those the rules were checked for."""
 
 
 def overview(frames: PreparedFrames, bank_id: str, charts: ChartMaker) -> Overview:
@@ -89,6 +110,7 @@ def overview(frames: PreparedFrames, bank_id: str, charts: ChartMaker) -> Overvi
     median_now, median_change = _median_and_change(overall, frames.quarters)
     delta_text, delta_class = format_delta(median_change, bank.score_decimals)
     last_surveyed = frames.surveys[frames.surveys["bank_id"] == bank_id].groupby("team")["quarter"].max().to_dict()
+    found = frames.contradictions[frames.contradictions["bank_id"] == bank_id]
     return Overview(
         bank=bank,
         quarter=quarter,
@@ -102,11 +124,37 @@ def overview(frames: PreparedFrames, bank_id: str, charts: ChartMaker) -> Overvi
         median_delta=delta_text,
         median_delta_class=delta_class,
         surveyed=len(surveyed),
-        contradictions=int((frames.contradictions["bank_id"] == bank_id).sum()),
+        contradictions=int((~found["dismissed"].astype(bool)).sum()),
+        dismissed=int(found["dismissed"].astype(bool).sum()),
+        rules=rule_counts(bank, found),
+        teams_checked=sum(1 for team in last_surveyed if team in frames.git_frames and frames.git_frames[team].latest),
         unknowns=int((frames.unknowns["bank_id"] == bank_id).sum()),
         scale=heat_key(bank),
         risers=movers(frames, bank, area_now, rising=True),
         fallers=movers(frames, bank, area_now, rising=False),
+    )
+
+
+def rule_counts(bank: Bank, found: pd.DataFrame) -> tuple[RuleCount, ...]:
+    """Each rule of ``bank`` with the teams it fired for and the teams that dismissed it (``found``: the bank's
+    contradictions, one row per team and rule)."""
+    fired: dict[tuple[str, str], set[str]] = {}
+    dismissed: dict[tuple[str, str], set[str]] = {}
+    for row in found.itertuples(index=False):
+        key = (str(row.question_id), str(row.claim))
+        fired.setdefault(key, set()).add(str(row.team))
+        if bool(row.dismissed):
+            dismissed.setdefault(key, set()).add(str(row.team))
+    return tuple(
+        RuleCount(
+            question.id,
+            rule.claim,
+            rule.expression,
+            len(fired.get((question.id, rule.claim), ())),
+            len(dismissed.get((question.id, rule.claim), ())),
+        )
+        for question in bank.questions
+        for rule in question.evidence
     )
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from scorecard.report import changes, trends
 from scorecard.report.collect import GitFrames, ReportInput
 from scorecard.survey.bank import DEFAULT_BANK, Bank
+from scorecard.survey.contradictions import Evidence
 
 HOTSPOTS_SHOWN = 6
 
@@ -108,7 +109,8 @@ def prepare_frames(data: ReportInput, bank_for: trends.BankResolver) -> Prepared
     areas = trends.with_deltas(scores.areas, ["team", "bank_id", "area"], "score")
     overall = trends.with_deltas(scores.overall, ["team", "bank_id"], "overall")
     unknowns = changes.unknown_answers(answers, bank_for)
-    contradictions = trends.contradictions(answers, data.git.latest, bank_for)
+    evidence: dict[str, Evidence | Mapping[str, float]] = {**data.git.latest, **data.git.evidence}
+    contradictions = trends.contradictions(answers, evidence, bank_for, data.git.dismissals)
     by_team_and_bank = {
         "areas": areas,
         "overall": overall,

@@ -96,15 +96,26 @@ def bank_section(survey: TeamSurveyFrames, frames: PreparedFrames, charts: Chart
             {**row, "area_title": titles.get(row["area"], row["area"])} for row in survey.unknowns.to_dict("records")
         ],
         bank_changes=survey.bank_changes.to_dict("records"),
-        contradictions=[
-            {
-                **row,
-                "area_title": titles.get(row["area"], row["area"]),
-                "value_text": describe_metric(str(row["metric"]), float(row["value"])),
-            }
-            for row in survey.contradictions.to_dict("records")
-        ],
+        contradictions=[contradiction_row(row, titles) for row in survey.contradictions.to_dict("records")],
     )
+
+
+def contradiction_row(row: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
+    """A contradiction as its table row shows it: what was measured (each condition in words), the claim, the
+    examples, and whether (and why) the team dismissed it."""
+    conditions = list(row.get("conditions") or ())
+    measured = conditions or [describe_metric(str(row["metric"]), float(row["value"]))]
+    return {
+        **row,
+        "area_title": titles.get(row["area"], row["area"]),
+        "value_text": "; ".join(measured),
+        "measured": measured,
+        "examples": list(row.get("examples") or ()),
+        "claim": none_if_nan(row.get("claim")) or "",
+        "dismissed": bool(row.get("dismissed")),
+        "reason": none_if_nan(row.get("reason")),
+        "lapsed_reason": none_if_nan(row.get("lapsed_reason")),
+    }
 
 
 def area_figures(survey: TeamSurveyFrames, frames: PreparedFrames, charts: ChartMaker) -> list[Figure]:

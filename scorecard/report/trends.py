@@ -14,7 +14,8 @@ import pandas as pd
 from scorecard.evidence.filekinds import kind_of
 from scorecard.survey.bank import Bank
 from scorecard.survey.bank_file import load_bank
-from scorecard.survey.contradictions import find_contradictions
+from scorecard.survey.contradictions import Evidence, find_contradictions
+from scorecard.survey.dismissals import Dismissal
 from scorecard.survey.records import SURVEY_ANSWER_COLUMNS
 from scorecard.survey.scoring import Improvement, area_scores, overall_score, score_answers
 
@@ -38,7 +39,14 @@ CONTRADICTION_COLUMNS = [
     "value",
     "rule",
     "message",
+    "claim",
+    "conditions",
+    "examples",
+    "dismissed",
+    "reason",
+    "lapsed_reason",
 ]
+"""``conditions``: what each condition measured, in words; ``examples``: the files or flags behind it (tuples)."""
 HOTSPOT_COLUMNS = ["team", "path", "churn", "coupling", "partner", "hotspot"]
 
 
@@ -271,20 +279,27 @@ def hotspots(file_churn: pd.DataFrame, pairs: pd.DataFrame, limit: int = 10) -> 
 
 
 def contradictions(
-    answers: pd.DataFrame, latest_metrics: Mapping[str, Mapping[str, float]], bank_for: BankResolver = load_bank
+    answers: pd.DataFrame,
+    evidence: Mapping[str, Evidence | Mapping[str, float]],
+    bank_for: BankResolver = load_bank,
+    dismissals: Mapping[str, Sequence[Dismissal]] | None = None,
 ) -> pd.DataFrame:
-    """Where each team's latest survey (per bank) and its latest git evidence disagree (as ``scorecard show``)."""
+    """Where each team's latest survey (per bank) and its latest git evidence disagree (as ``scorecard show``).
+
+    ``evidence``: team -> its evidence (or its latest metrics alone); ``dismissals``: team -> its dismissals,
+    which mark a contradiction ``dismissed`` (with the reason) while they hold."""
     banks = banks_of(answers, bank_for)
     given = counted(answers)
     rows: list[tuple[object, ...]] = []
     for survey in latest_per_team(surveys_frame(answers)).itertuples(index=False):
-        metrics = latest_metrics.get(survey.team)
-        if not metrics:
+        seen = evidence.get(survey.team)
+        if not seen or (isinstance(seen, Evidence) and not seen.latest):
             continue
         bank = banks[survey.bank_id]
         chosen_rows = _valid_in_bank(given[given["survey_id"] == survey.survey_id], bank)
         chosen = dict(zip(chosen_rows["question_id"], chosen_rows["option_id"], strict=True))
-        for found in find_contradictions(bank, chosen, metrics):
+        set_aside = (dismissals or {}).get(survey.team, ())
+        for found in find_contradictions(bank, chosen, seen, set_aside):
             question = bank.question(found.question_id)
             option = question.option(found.option_id) if question else None
             rows.append(
@@ -299,8 +314,14 @@ def contradictions(
                     option.label if option else found.option_id,
                     found.metric,
                     found.value,
-                    f"{found.metric} {found.op} {found.threshold:g}",
+                    found.rule or f"{found.metric} {found.op} {found.threshold:g}",
                     found.message,
+                    found.claim,
+                    tuple(condition.reading for condition in found.conditions),
+                    found.examples,
+                    found.dismissed,
+                    found.reason,
+                    found.lapsed_reason,
                 )
             )
     return pd.DataFrame(rows, columns=CONTRADICTION_COLUMNS) if rows else empty_frame(CONTRADICTION_COLUMNS)

@@ -38,7 +38,7 @@ def show_team(
         if evidence is None or not nothing_asked or store.latest_survey(team) is not None:
             raise
         return EvidenceOnly(team, evidence.scanned_at, evidence.repos, evidence.latest, evidence.by_quarter)
-    scored = score_survey(store, survey, evidence.latest if evidence else {}, bank=bank)
+    scored = score_survey(store, survey, evidence.evidence() if evidence else None, bank=bank)
     return replace(scored, metrics_by_quarter=evidence.by_quarter if evidence else {})
 
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from scorecard.errors import ScorecardError, describe
 from scorecard.quarters import current_quarter, normalize_quarter
-from scorecard.services.team_metrics import latest_metrics, team_metrics
+from scorecard.services.team_metrics import team_evidence, team_metrics
 from scorecard.store import Store
 from scorecard.survey.answers_file import AnswersError, answers_yaml, file_label, read_answers_file, resolve_answers
 from scorecard.survey.bank import DEFAULT_BANK, Bank
 from scorecard.survey.bank_file import load_bank
-from scorecard.survey.contradictions import Contradiction, find_contradictions
+from scorecard.survey.contradictions import Contradiction, Evidence, as_evidence, find_contradictions
 from scorecard.survey.records import AnswerInput, StoredAnswer, Survey
 from scorecard.survey.scoring import ScoreCard, counted_answers, score_answers, survey_is_complete
 from scorecard.team_names import TeamNameError, normalize_team_name, team_key
@@ -119,8 +119,7 @@ def import_answers_file(
     prepared = prepare_import(path, team=team, quarter=quarter, bank_name=bank_name)
     with open_store() as store:
         result = apply_import(store, prepared)
-        metrics = latest_metrics(store, result.survey.team)[0]
-        return result, score_survey(store, result.survey, metrics, bank=prepared.bank)
+        return result, score_survey(store, result.survey, team_evidence(store, result.survey.team), bank=prepared.bank)
 
 
 def show_team(store: Store, team: str, quarter: str | None = None, bank_name: str | None = None) -> SurveyScore:
@@ -128,8 +127,8 @@ def show_team(store: Store, team: str, quarter: str | None = None, bank_name: st
     latest metrics, and the metrics of every quarter). ``bank_name``: a shipped bank's id or a bank file."""
     bank = load_bank(bank_name) if bank_name else None
     survey = find_team_survey(store, team, quarter, bank.id if bank else None)
-    scored = score_survey(store, survey, latest_metrics(store, team)[0], bank=bank)
     evidence = team_metrics(store, team, per_quarter=True)
+    scored = score_survey(store, survey, evidence.evidence() if evidence else None, bank=bank)
     return replace(scored, metrics_by_quarter=evidence.by_quarter if evidence else {})
 
 
@@ -170,9 +169,13 @@ def find_team_survey(store: Store, team: str, quarter: str | None = None, bank_i
 
 
 def score_survey(
-    store: Store, survey: Survey, metrics: Mapping[str, float] | None = None, bank: Bank | None = None
+    store: Store,
+    survey: Survey,
+    metrics: Evidence | Mapping[str, float] | None = None,
+    bank: Bank | None = None,
 ) -> SurveyScore:
-    """Score a stored survey with its bank; contradictions are checked when ``metrics`` are given.
+    """Score a stored survey with its bank; contradictions are checked when ``metrics`` (the team's evidence,
+    or its latest metrics alone) are given, and marked dismissed where the team's dismissal of them holds.
 
     ``bank`` is the survey's bank when the caller already has it (a custom bank file is known by path, not
     by id); otherwise the shipped bank with the survey's id is loaded.
@@ -181,14 +184,15 @@ def score_survey(
         bank = load_bank(survey.bank_id)
     answers = store.answers_for(survey.id)
     chosen = counted_answers(answers)
-    metrics = dict(metrics or {})
+    evidence = as_evidence(metrics)
+    dismissals = store.dismissals_for(survey.team, bank.id) if evidence.latest else []
     return SurveyScore(
         survey=survey,
         bank=bank,
         card=score_answers(bank, chosen),
         answers=answers,
-        metrics=metrics,
-        contradictions=tuple(find_contradictions(bank, chosen, metrics)),
+        metrics={name: float(value) for name, value in evidence.latest.items() if value is not None},
+        contradictions=tuple(find_contradictions(bank, chosen, evidence, dismissals)),
     )
 
 
@@ -226,18 +230,35 @@ def score_json(result: SurveyScore) -> dict[str, Any]:
         ],
         "metrics": result.metrics,
         "metrics_by_quarter": result.metrics_by_quarter,
-        "contradictions": [
+        "contradictions": [contradiction_json(c) for c in result.contradictions],
+        "updated_at": result.survey.updated_at,
+    }
+
+
+def contradiction_json(found: Contradiction) -> dict[str, Any]:
+    """One item of ``show --json``'s ``contradictions`` (a contract: add keys, never rename)."""
+    return {
+        "question": found.question_id,
+        "option": found.option_id,
+        "metric": found.metric,
+        "value": found.value,
+        "rule": found.rule or f"{found.metric} {found.op} {found.threshold:g}",
+        "message": found.message,
+        "claim": found.claim,
+        "conditions": [
             {
-                "question": c.question_id,
-                "option": c.option_id,
                 "metric": c.metric,
                 "value": c.value,
-                "rule": f"{c.metric} {c.op} {c.threshold:g}",
-                "message": c.message,
+                "op": c.op,
+                "threshold": c.threshold,
+                "description": c.description,
             }
-            for c in result.contradictions
+            for c in found.conditions
         ],
-        "updated_at": result.survey.updated_at,
+        "examples": list(found.examples),
+        "dismissed": found.dismissed,
+        "reason": found.reason,
+        "lapsed_reason": found.lapsed_reason,
     }
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from scorecard.evidence.team import latest_team_metrics, quarter_team_metrics
+from scorecard.evidence.examples import team_examples
+from scorecard.evidence.team import latest_team_metrics, quarter_team_metrics, team_flags
+from scorecard.quarters import previous_quarter, quarter_of
 from scorecard.store import Store
+from scorecard.survey.contradictions import Evidence
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,13 @@ class TeamMetrics:
     """Citable metric -> value (see :mod:`scorecard.metric_contract`)."""
     by_quarter: dict[str, dict[str, float]] = field(default_factory=dict)
     """Quarter -> quarter metric -> value."""
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    """Metric -> the files or flags behind its value (what a contradiction lists for the team to check)."""
+
+    def evidence(self) -> Evidence:
+        """The metrics as evidence rules read them; the last complete quarter is the one before the scan's."""
+        last = previous_quarter(quarter_of(datetime.fromisoformat(self.scanned_at)))
+        return Evidence(self.latest, self.by_quarter, last, self.examples)
 
 
 def _seconds(moment: str | None) -> int | None:
@@ -32,10 +42,13 @@ def team_metrics(store: Store, team: str, per_quarter: bool = False) -> TeamMetr
     repos = store.latest_repo_metrics(team)
     if not repos:
         return None
-    lives = store.flag_lives(team)
+    flags = team_flags(
+        (repo, _seconds(scanned), pattern, kind, name, path, *map(_seconds, times))
+        for repo, scanned, pattern, kind, name, path, *times in store.flag_occurrences(team)
+    )
     latest = latest_team_metrics(
         [repo.metrics for repo in repos],
-        [age for _introduced, removed, age in lives if removed is None and age is not None],
+        flags,
         store.author_churn(team),
         store.code_lines_by_suffix(team),
     )
@@ -45,12 +58,25 @@ def team_metrics(store: Store, team: str, per_quarter: bool = False) -> TeamMetr
         by_repo: dict[str, dict[str, dict[str, float | None]]] = {}
         for repo, quarter, metric, value in store.quarter_metric_rows(team):
             by_repo.setdefault(repo, {}).setdefault(quarter, {})[metric] = value
-        flag_times = [(int(_seconds(introduced) or 0), _seconds(removed)) for introduced, removed, _ in lives]
-        by_quarter = quarter_team_metrics(list(by_repo.values()), flag_times, datetime.fromisoformat(scanned_at))
-    return TeamMetrics(team, scanned_at, [repo.repo for repo in repos], latest, by_quarter)
+        by_quarter = quarter_team_metrics(list(by_repo.values()), flags, datetime.fromisoformat(scanned_at))
+    examples = team_examples(store.latest_examples(team), len(repos))
+    return TeamMetrics(team, scanned_at, [repo.repo for repo in repos], latest, by_quarter, examples)
 
 
 def latest_metrics(store: Store, team: str) -> tuple[dict[str, float], str | None]:
     """The team's latest metrics and when they were scanned ({} and None before any scan)."""
     found = team_metrics(store, team)
     return (dict(found.latest), found.scanned_at) if found else ({}, None)
+
+
+def team_evidence(store: Store, team: str) -> Evidence | None:
+    """The team's evidence as rules read it (latest metrics, metrics per quarter, examples); None if never scanned."""
+    found = team_metrics(store, team, per_quarter=True)
+    return found.evidence() if found else None
+
+
+def evidence_and_scan_time(store: Store, team: str) -> tuple[Evidence, str | None]:
+    """The team's evidence and when it was scanned (empty evidence and None before any scan): what a survey in
+    the terminal shows beside each question."""
+    found = team_metrics(store, team, per_quarter=True)
+    return (found.evidence(), found.scanned_at) if found else (Evidence({}), None)

@@ -41,17 +41,25 @@ class ReportQueries(ScanQueries):
             params,
         ).fetchall()
 
-    def alive_flags(self, team: str) -> list[tuple[str, str, str, float | None, bool]]:
-        """``(pattern, name, path, age_days, stale)`` of the flags alive at each of a team's latest scans."""
+    def alive_flags(self, team: str) -> list[tuple[str, str, str, float | None, bool, float | None]]:
+        """``(kind, name, where, age_days, stale, days_since_change)`` of the flags alive at each of a team's
+        latest scans: one row per flag (kind and name in one repository), however many files hold it; ``where``
+        is its first file, with "(+N files)" when there are more. Scans from before flag kinds name the
+        pattern as the kind and have no days since change."""
         scan_ids = [row[0] for row in self._latest_scans(team)]
         if not scan_ids:
             return []
         rows = self.db.execute(
-            "select pattern, name, path, age_days, stale from flags "
-            f"where alive = 1 and scan_id in ({', '.join('?' * len(scan_ids))}) order by age_days desc, name",
+            "select coalesce(kind, pattern), name, min(path), count(*), max(age_days), max(stale), "
+            "min(days_since_change) from flags "
+            f"where alive = 1 and scan_id in ({', '.join('?' * len(scan_ids))}) "
+            "group by scan_id, coalesce(kind, pattern), name "
+            "order by coalesce(min(days_since_change), max(age_days)) desc, name",
             scan_ids,
         ).fetchall()
-        return [(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+        return [
+            (r[0], r[1], r[2] + (f" (+{r[3] - 1} files)" if r[3] > 1 else ""), r[4], bool(r[5]), r[6]) for r in rows
+        ]
 
     def churn_by_quarter_and_path(self, team: str, first_quarter: str | None = None) -> list[tuple[str, str, int]]:
         """``(quarter, path, lines added + deleted)`` over a team's repositories, from ``first_quarter`` on.

@@ -199,6 +199,14 @@ class ScanQueries(SurveyQueries):
             [(scan_id, name, value) for name, value in scan.metrics.items()],
         )
         self.db.conn.executemany(
+            _insert("scan_examples", ("scan_id", "metric", "position", "example")),
+            [
+                (scan_id, metric, position, example)
+                for metric, strings in scan.examples.items()
+                for position, example in enumerate(strings)
+            ],
+        )
+        self.db.conn.executemany(
             _insert("quarter_metrics", ("repo_id", "quarter", "metric", "value", "scan_id")),
             [
                 (repo_id, quarter, name, value, scan_id)
@@ -228,16 +236,31 @@ class ScanQueries(SurveyQueries):
             found.append(RepoMetrics(name, scanned_at, values))
         return found
 
+    def latest_examples(self, team: str) -> list[tuple[str, str, str]]:
+        """``(repo name, metric, example)`` from the latest scan of each of a team's repositories, by
+        repository name, then metric, then position (most telling first)."""
+        where, ids = self._in_latest(team, "e.scan_id")
+        return self.db.execute(
+            "select r.name, e.metric, e.example from scan_examples e join scans s on s.id = e.scan_id "
+            f"join repos r on r.id = s.repo_id where {where} order by r.name, e.metric, e.position",
+            ids,
+        ).fetchall()
+
     def _in_latest(self, team: str, column: str) -> tuple[str, list[int]]:
         """``column in (...)`` over the ids of the team's latest scans (0 = scan id, 1 = repo id)."""
         ids = [int(row[0 if column.endswith("scan_id") else 1]) for row in self._latest_scans(team)]
         return f"{column} in ({', '.join('?' * len(ids)) or 'null'})", ids
 
-    def flag_lives(self, team: str) -> list[tuple[str, str | None, float | None]]:
-        """``(introduced_at, removed_at, age_days)`` of every flag that lived in the team's latest scans
-        (``removed_at`` None and ``age_days`` set for the alive ones)."""
-        where, ids = self._in_latest(team, "scan_id")
-        return self.db.execute(f"select introduced_at, removed_at, age_days from flags where {where}", ids).fetchall()
+    def flag_occurrences(self, team: str) -> list[tuple[Any, ...]]:
+        """Every flag occurrence that lived in the team's latest scans: ``(repo id, scanned_at, pattern, kind,
+        name, path, introduced_at, removed_at, last_changed_at)``, times as stored (ISO 8601; ``removed_at``
+        None for alive ones, ``kind`` and ``last_changed_at`` None in rows of scans before m007)."""
+        where, ids = self._in_latest(team, "f.scan_id")
+        return self.db.execute(
+            "select f.repo_id, s.scanned_at, f.pattern, f.kind, f.name, f.path, f.introduced_at, f.removed_at, "
+            f"f.last_changed_at from flags f join scans s on s.id = f.scan_id where {where}",
+            ids,
+        ).fetchall()
 
     def author_churn(self, team: str) -> dict[str, float]:
         """All-time churn (lines added + deleted by non-merge commits) per author over the team's repositories."""

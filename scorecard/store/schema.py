@@ -220,6 +220,62 @@ def distinct_team_keys(rows: Iterable[tuple[int, str]]) -> dict[int, str]:
     return keys
 
 
+@migrations()
+def m006_scan_examples(db: sqlite_utils.Database) -> None:
+    """The files (or pairs, authors, languages) behind each latest metric of a scan, most telling first: up
+    to 10 strings per metric, ``position`` 0 the first (see :mod:`scorecard.evidence.examples`)."""
+    db.table("scan_examples").create(
+        {"scan_id": int, "metric": str, "position": int, "example": str},
+        pk=("scan_id", "metric", "position"),
+        foreign_keys=[("scan_id", "scans", "id")],
+        not_null={"example"},
+    )
+
+
+@migrations()
+def m007_flag_kinds(db: sqlite_utils.Database) -> None:
+    """Flags by kind, and when each was last touched: a row of ``flags`` is one occurrence (pattern, name, file)
+    with its ``kind`` (cli_option, env_toggle, config_key, feature_switch), whether its name marks an
+    ``experiment``, and its last change (``last_changed_commit``/``_at``: the commit that last changed the lines
+    holding it, or that brought it) and ``days_since_change`` (alive ones). Rows of older scans keep NULL
+    there until their repository is scanned again (see scorecard.evidence.team: they count without a kind)."""
+    flags = db.table("flags")
+    for column, kind in (
+        ("kind", str),
+        ("experiment", int),
+        ("last_changed_commit", str),
+        ("last_changed_at", str),
+        ("days_since_change", float),
+    ):
+        flags.add_column(column, kind)
+
+
+@migrations()
+def m008_dismissals(db: sqlite_utils.Database) -> None:
+    """Contradictions a team examined and set aside: which rule (bank, question and the rule's claim), the value of
+    each of its conditions then (``condition_values``, a JSON list of {subject, value, threshold}), the margin
+    they may move before the dismissal lapses, the reason, and when (time and quarter)."""
+    db.table("dismissals").create(
+        {
+            "id": int,
+            "team_id": int,
+            "bank_id": str,
+            "question_id": str,
+            "claim": str,
+            "option_id": str,
+            "condition_values": str,
+            "margin": float,
+            "reason": str,
+            "created_at": str,
+            "quarter": str,
+        },
+        pk="id",
+        foreign_keys=[("team_id", "teams", "id")],
+        not_null={"team_id", "bank_id", "question_id", "claim", "condition_values", "margin", "reason", "created_at"},
+    )
+    db.table("dismissals").create_index(["team_id", "bank_id", "question_id"])
+
+
 def known_migration_names() -> list[str]:
     return [migration.name for migration in migrations._migrations]
 

@@ -48,15 +48,79 @@ UNIVERSAL_OPTIONS: tuple[Option, ...] = (
 UNIVERSAL_IDS = frozenset(option.id for option in UNIVERSAL_OPTIONS)
 
 
+TREND_CHANGES = ("absolute", "relative")
+"""How a trend compares last quarter with the quarters before it: their difference, or it over their mean."""
+MAX_TREND = 8
+"""The most quarters a trend may look back (two years)."""
+
+
 @dataclass(frozen=True)
-class EvidenceRule:
-    """When ``metric op threshold`` holds for the team's latest scan, the options in ``contradicts`` are suspect."""
+class Condition:
+    """One comparison of an evidence rule: a metric's value (as measured, normalised or as a trend) against a
+    threshold. The value is computed by :mod:`scorecard.survey.contradictions`; this is its definition."""
 
     metric: str
     op: str
     threshold: float
+    per: str | None = None
+    """Normalise by this latest metric: the value is ``metric / (per / each)``."""
+    each: float = 1.0
+    trend: int | None = None
+    """Compare the quarter metric's last complete quarter with the mean of the ``trend`` quarters before it."""
+    change: str = "absolute"
+    """With ``trend``: ``absolute`` (the difference) or ``relative`` (the difference over that mean)."""
+
+    @property
+    def subject(self) -> str:
+        """What the condition measures, without its comparison: a dismissal compares values of one subject."""
+        if self.trend is not None:
+            return f"{self.metric} {self.change} change vs mean of {self.trend} quarters before"
+        if self.per is not None:
+            return f"{self.metric} per {self.each:g} {self.per}"
+        return self.metric
+
+    @property
+    def expression(self) -> str:
+        """The condition as a rule reads: ``thresholds.literals per 1000 lines.code >= 5``."""
+        return f"{self.subject} {self.op} {self.threshold:g}"
+
+
+@dataclass(frozen=True)
+class EvidenceRule:
+    """When every condition holds (and every ``when`` guard is met) for the team's evidence, the options in
+    ``contradicts`` are suspect. ``claim`` says, in one sentence, which claim of those options the rule tests
+    and why its metrics bear on it; a rule is known by its question and its claim."""
+
+    conditions: tuple[Condition, ...]
     contradicts: tuple[str, ...]
     message: str
+    claim: str = ""
+    when: tuple[tuple[str, float], ...] = ()
+    """Guards: (latest metric, minimum); the rule fires only when each metric is at least its minimum."""
+    examples: str | None = None
+    """The metric whose examples (files, flags) a contradiction lists; None: the first condition's."""
+
+    @property
+    def metric(self) -> str:
+        """The first condition's metric (what a rule of one condition was, and old callers read)."""
+        return self.conditions[0].metric
+
+    @property
+    def op(self) -> str:
+        return self.conditions[0].op
+
+    @property
+    def threshold(self) -> float:
+        return self.conditions[0].threshold
+
+    @property
+    def examples_metric(self) -> str:
+        return self.examples or self.metric
+
+    @property
+    def expression(self) -> str:
+        """Every condition, joined by ``and``."""
+        return " and ".join(condition.expression for condition in self.conditions)
 
 
 @dataclass(frozen=True)
@@ -212,14 +276,30 @@ def _question_document(question: Question) -> dict[str, Any]:
         "text": question.text,
         "help": {"why": question.help.why, "source": question.help.source, "good": question.help.good},
         "options": [{"id": o.id, "label": o.label, "points": o.points} for o in question.all_options],
-        "evidence": [
+        "evidence": [_rule_document(r) for r in question.evidence],
+    }
+
+
+def _rule_document(rule: EvidenceRule) -> dict[str, Any]:
+    return {
+        "metric": rule.metric,
+        "op": rule.op,
+        "threshold": rule.threshold,
+        "contradicts": list(rule.contradicts),
+        "message": rule.message,
+        "claim": rule.claim,
+        "when": dict(rule.when),
+        "conditions": [
             {
-                "metric": r.metric,
-                "op": r.op,
-                "threshold": r.threshold,
-                "contradicts": list(r.contradicts),
-                "message": r.message,
+                "metric": c.metric,
+                "op": c.op,
+                "threshold": c.threshold,
+                "per": c.per,
+                "each": c.each,
+                "trend": c.trend,
+                "change": c.change if c.trend is not None else None,
             }
-            for r in question.evidence
+            for c in rule.conditions
         ],
+        "examples": rule.examples_metric,
     }

@@ -17,12 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from scorecard.errors import ScorecardError, describe, one_line
-from scorecard.metric_contract import CITABLE_METRICS
 from scorecard.paths import banks_dir
 from scorecard.survey.bank import (
     AGGREGATIONS,
     DEFAULT_BANK,
-    OPERATORS,
     UNIVERSAL_IDS,
     Area,
     Bank,
@@ -33,6 +31,7 @@ from scorecard.survey.bank import (
     QuestionHelp,
     Topic,
 )
+from scorecard.survey.rule_file import parse_rules
 from scorecard.survey.yaml_file import LineDict, YamlFileError, parse_yaml, read_text
 
 TOPICS_FILE = "topics.yaml"
@@ -314,46 +313,9 @@ class _Checker:
         return options
 
     def evidence(self, item: dict[str, Any], qid: str, option_ids: set[str]) -> list[EvidenceRule]:
-        raw = item.get("evidence", [])
-        if not isinstance(raw, list):
-            self.problem("evidence must be a list of rules", item, qid)
-            return []
-        rules: list[EvidenceRule] = []
-        for rule in raw:
-            if not isinstance(rule, dict):
-                self.problem("an evidence rule must be a mapping", item, qid)
-                continue
-            metric = _text(rule.get("metric"))
-            ok = True
-            if metric not in CITABLE_METRICS:
-                known = ", ".join(CITABLE_METRICS)
-                self.problem(
-                    f"evidence rule names unknown metric {describe(metric)} (known metrics: {known})", rule, qid
-                )
-                ok = False
-            op = rule.get("op")
-            if not isinstance(op, str) or op not in OPERATORS:
-                self.problem(
-                    f"evidence rule has unknown comparison {describe(op)} (use {' '.join(OPERATORS)})", rule, qid
-                )
-                ok = False
-            threshold = rule.get("threshold")
-            if not _is_number(threshold):
-                self.problem(f"evidence rule threshold {describe(threshold)} is not a number", rule, qid)
-                ok = False
-            contradicts = rule.get("contradicts")
-            if not isinstance(contradicts, list) or not contradicts:
-                self.problem("evidence rule needs contradicts: a list of option ids", rule, qid)
-                contradicts = []
-                ok = False
-            for oid in contradicts:
-                if not isinstance(oid, str) or (oid not in option_ids and oid not in UNIVERSAL_IDS):
-                    self.problem(f"evidence rule contradicts unknown option {describe(oid)}", rule, qid)
-                    ok = False
-            if ok and isinstance(threshold, int | float):
-                message = _text(rule.get("message")) or f"{metric} {op} {threshold}"
-                rules.append(EvidenceRule(metric, str(op), float(threshold), tuple(contradicts), message))
-        return rules
+        """The question's evidence rules (:mod:`scorecard.survey.rule_file` checks them)."""
+        node = item.get("evidence", [])
+        return parse_rules(node, option_ids, lambda message, at: self.problem(message, at or item, qid))
 
 
 def _float_or_none(value: Any) -> float | None:

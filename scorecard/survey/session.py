@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from scorecard.survey.bank import Bank, Question
-from scorecard.survey.contradictions import Contradiction, find_contradictions
+from scorecard.survey.contradictions import Contradiction, Evidence, find_contradictions
+from scorecard.survey.dismissals import Dismissal
 from scorecard.survey.records import AnswerInput, StoredAnswer, Survey
 from scorecard.survey.scoring import ScoreCard, counted_answers, score_answers
 
@@ -41,6 +42,10 @@ class SurveySession:
     """When the team's latest scan ran (ISO time), or None when there is no scan yet."""
     index: int = 0
     skipped: set[str] = field(default_factory=set)
+    evidence: Evidence | None = None
+    """The team's evidence as rules read it (trends, examples); None: ``metrics`` alone."""
+    dismissals: tuple[Dismissal, ...] = ()
+    """The team's dismissals of contradictions (the newest of each rule is in force while it holds)."""
 
     # -- where we are -----------------------------------------------------------------------------------
 
@@ -155,7 +160,8 @@ class SurveySession:
         return score_answers(self.bank, counted_answers(self.answers))
 
     def contradictions(self) -> list[Contradiction]:
-        return find_contradictions(self.bank, counted_answers(self.answers), self.metrics)
+        evidence = self.evidence if self.evidence is not None else self.metrics
+        return find_contradictions(self.bank, counted_answers(self.answers), evidence, self.dismissals)
 
     def contradiction_for(self, question_id: str) -> list[Contradiction]:
         return [c for c in self.contradictions() if c.question_id == question_id]

@@ -21,17 +21,19 @@ from textual.theme import ThemeProvider
 
 from scorecard.quarters import current_quarter, normalize_quarter
 from scorecard.services.sessions import open_session
-from scorecard.services.team_metrics import latest_metrics
+from scorecard.services.team_metrics import evidence_and_scan_time
 from scorecard.store import DatabaseLocked, Store
 from scorecard.survey.bank import DEFAULT_BANK
 from scorecard.survey.bank_file import load_bank
+from scorecard.survey.contradictions import Evidence
 from scorecard.survey.session import SurveySession
 from scorecard.tui.dialogs import Palette, RetryPrompt, TooSmall
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 Clock = Callable[[], datetime]
-EvidenceSource = Callable[[Store, str], tuple[Mapping[str, float], str | None]]
+EvidenceSource = Callable[[Store, str], tuple[Evidence | Mapping[str, float], str | None]]
+"""A team's evidence (or its latest metrics alone) and when it was scanned."""
 
 
 class ScorecardApp(App[None]):
@@ -196,7 +198,7 @@ def make_app(
     return ScorecardApp(
         store,
         clock,
-        evidence or latest_metrics,
+        evidence or evidence_and_scan_time,
         team=team,
         quarter=normalize_quarter(quarter) if quarter else None,
         bank_name=bank_name,

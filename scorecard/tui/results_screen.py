@@ -20,6 +20,7 @@ from scorecard.survey.scoring import ScoreCard
 from scorecard.survey.session import SurveySession
 from scorecard.tui.app import ScorecardApp
 from scorecard.tui.dialogs import TextPrompt, closed_before_mount
+from scorecard.tui.survey_screen import contradiction_text
 
 BAR_WIDTH = 20
 
@@ -113,7 +114,7 @@ class ResultsScreen(Screen[None]):
         if contradictions:
             lines.append(Content.from_markup("[b]Where answers and git evidence disagree[/b]"))
             for c in contradictions:
-                lines.append(Content(f"⚠ {c.question_id} ({c.option_id}): {c.message}"))
+                lines.append(Content(f"{c.question_id} ({c.option_id}):{contradiction_text(c, hint=False)}"))
         else:
             lines.append(Content("No contradictions between answers and git evidence."))
         lines.append(Content(""))

@@ -1,7 +1,8 @@
 """The survey screen: one question at a time, the areas beside it, the git evidence below it.
 
-Keys: 1-9 choose an option (or arrows and Enter), b/Left back, s/Right skip, n note, ?/F1 help, Ctrl+P jump to
-any question, r review, q save and quit. Every answer is saved the moment it is chosen (see session.py).
+Keys: 1-9 choose an option (or arrows and Enter), b/Left back, s/Right skip, n note, d dismiss the evidence's
+contradiction with a reason, ?/F1 help, Ctrl+P jump to any question, r review, q save and quit. Every answer is
+saved the moment it is chosen (see session.py).
 
 Keys typed quickly are handled after the screen has moved on: an option list's choice names its question, and
 a choice (or a jump) that arrives for a question no longer shown, or while a dialog covers the survey, is dropped.
@@ -24,7 +25,10 @@ from textual.widgets import Footer, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from scorecard.metric_contract import describe_metric
+from scorecard.services.dismissals import record_dismissals
 from scorecard.survey.answers_file import MAX_NOTE
+from scorecard.survey.contradictions import Contradiction
+from scorecard.survey.dismissals import MAX_REASON
 from scorecard.survey.session import SurveySession
 from scorecard.tui.app import ScorecardApp
 from scorecard.tui.dialogs import TextPrompt, closed_before_mount
@@ -48,6 +52,28 @@ def scanned_ago(scanned_at: str | None, now: datetime) -> str:
     return "scanned today" if days <= 0 else f"scanned {days} day{'s' if days != 1 else ''} ago"
 
 
+EXAMPLES_SHOWN = 3
+
+
+def contradiction_text(found: Contradiction, hint: bool = True) -> str:
+    """A contradiction in the evidence panel: what it says, the claim it tests, what was measured, a few of the
+    files or flags behind it, and whether the team dismissed it (with the reason); ``hint``: how to dismiss it."""
+    if found.dismissed:
+        return f"\n✓ Dismissed by the team: {found.reason}\n  ({found.message})"
+    lines = [f"\n⚠ The evidence disagrees with this answer: {found.message}"]
+    if found.claim:
+        lines.append(f"  Claim tested: {found.claim}")
+    lines.extend(f"  · {condition.description}" for condition in found.conditions)
+    if found.examples:
+        more = f" (+{len(found.examples) - EXAMPLES_SHOWN} more)" if len(found.examples) > EXAMPLES_SHOWN else ""
+        lines.append(f"  e.g. {', '.join(found.examples[:EXAMPLES_SHOWN])}{more}")
+    if found.lapsed_reason:
+        lines.append(f"  Dismissed before ({found.lapsed_reason}), but the evidence has moved past its margin.")
+    if hint:
+        lines.append("  d: dismiss it with a reason")
+    return "\n".join(lines)
+
+
 class SurveyScreen(Screen[None]):
     """Answer a bank question by question; pops back (or exits) on ``q``, saving nothing more is needed."""
 
@@ -58,6 +84,7 @@ class SurveyScreen(Screen[None]):
         Binding("b,left", "back", "Back"),
         Binding("s,right", "skip", "Skip"),
         Binding("n", "note", "Note"),
+        Binding("d", "dismiss_evidence", "Dismiss evidence", show=False),
         Binding("question_mark,f1", "toggle_help", "Help"),
         Binding("r", "review", "Review"),
         Binding("q", "quit_survey", "Save & quit"),
@@ -103,6 +130,11 @@ class SurveyScreen(Screen[None]):
             return
         self.refresh_question()
         self.query_one("#options", OptionList).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A key typed before the screen has drawn its first question (right after the Enter that opened it)
+        # is dropped: every action draws into widgets that do not exist until then.
+        return self.is_mounted
 
     # -- drawing ------------------------------------------------------------------------------------------
 
@@ -171,7 +203,7 @@ class SurveyScreen(Screen[None]):
     def _draw_evidence(self) -> None:
         session, question = self.session, self.session.question
         panel = self.query_one("#evidence", Static)
-        metrics = list(dict.fromkeys(rule.metric for rule in question.evidence))
+        metrics = list(dict.fromkeys(c.metric for rule in question.evidence for c in rule.conditions))
         if not metrics:
             panel.display = False
             return
@@ -182,11 +214,10 @@ class SurveyScreen(Screen[None]):
             return
         known = [describe_metric(m, session.metrics[m]) for m in metrics if m in session.metrics]
         text = "Git evidence: " + (", ".join(known) if known else "not measured by the last scan") + f" · {when}"
-        warnings = session.contradiction_for(question.id)
-        if warnings:
-            text += "".join(f"\n⚠ The evidence disagrees with this answer: {w.message}" for w in warnings)
+        found = session.contradiction_for(question.id)
+        text += "".join(contradiction_text(c) for c in found)
         panel.update(Content(text))
-        panel.set_class(bool(warnings), "contradicted")
+        panel.set_class(any(not c.dismissed for c in found), "contradicted")
 
     # -- answering ----------------------------------------------------------------------------------------
 
@@ -262,6 +293,41 @@ class SurveyScreen(Screen[None]):
             ),
             save_note,
         )
+
+    def action_dismiss_evidence(self) -> None:
+        """Ask why the evidence does not apply, then dismiss every contradiction of the question that shows."""
+        question_id = self.session.question.id
+        if not self.open_contradictions(question_id):
+            self.notify("No contradiction to dismiss on this question.", severity="warning")
+            return
+
+        def dismiss(reason: str | None) -> None:
+            if reason is None or self.session.question.id != question_id:
+                return
+            if not reason:
+                self.notify("A dismissal needs a reason: nothing was dismissed.", severity="warning")
+                return
+            self.app.write_or_offer_retry(lambda: self.dismiss_with(question_id, reason), self.refresh_question)
+
+        self.app.push_screen(
+            TextPrompt(
+                f"Dismiss the evidence on {question_id}: why does it not apply?",
+                placeholder="The reason (kept, and shown in the report)",
+                max_length=MAX_REASON,
+            ),
+            dismiss,
+        )
+
+    def open_contradictions(self, question_id: str) -> list[Contradiction]:
+        return [c for c in self.session.contradiction_for(question_id) if not c.dismissed]
+
+    def dismiss_with(self, question_id: str, reason: str) -> None:
+        """Store the dismissals of the question's contradictions that show now, and take them into the session."""
+        session = self.session
+        found = self.open_contradictions(question_id)
+        if found:
+            record_dismissals(self.app.store, session.survey.team, session.bank.id, found, reason)
+        session.dismissals = tuple(self.app.store.dismissals_for(session.survey.team, session.bank.id))
 
     def action_toggle_help(self) -> None:
         self.show_help = not self.show_help
