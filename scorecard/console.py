@@ -214,13 +214,31 @@ def print_scan_summaries(summaries: Sequence[dict[str, Any]]) -> None:
                 f"(config:code {ratio})"
             )
         )
+        kinds = s["flags"].get("by_kind", {})
+        by_kind = ", ".join(f"{count} {kind.replace('_', ' ')}s" for kind, count in kinds.items() if count)
         out.print(
             Text(
-                f"  {s['flags']['alive']} flags alive ({s['flags']['stale']} stale), "
+                f"  {s['flags']['alive']} flags alive{f' ({by_kind})' if by_kind else ''}, "
+                f"{s['flags']['stale']} untouched {s['flags']['stale_days']}+ days; "
                 f"{s['debt_comments']['alive']} debt comments, {s['coupling']['strong_pairs']} strongly coupled "
                 f"pairs, bus factor {s['ownership']['bus_factor']}"
             )
         )
+        out.print(Text(f"  {ml_line(m)}"))
+
+
+def ml_line(metrics: dict[str, Any]) -> str:
+    """The ML-aware metrics of one scan, in one line."""
+    share = metrics.get("ml_imports.share")
+    imports = f"{int(metrics.get('ml_imports.files') or 0)} code files import an ML framework" + (
+        f" ({share:.0%})" if share is not None else ""
+    )
+    return (
+        f"{imports}, {int(metrics.get('thresholds.literals') or 0)} float thresholds, "
+        f"{int(metrics.get('notebooks.count') or 0)} notebooks, {int(metrics.get('artifacts.committed') or 0)} "
+        f"committed models/data files, {int(metrics.get('lockfiles.count') or 0)} lock files, "
+        f"{int(metrics.get('ci.lines') or 0)} lines of CI"
+    )
 
 
 class ScanProgress:

@@ -417,3 +417,23 @@ def test_bare_scorecard_without_a_terminal_says_what_to_do():
     result = CliRunner().invoke(main, [], catch_exceptions=False)
     assert result.exit_code == 2
     assert "needs a terminal" in result.stderr and "--answers FILE" in result.stderr
+
+
+def test_scan_prints_flags_by_kind_and_the_ml_metrics(tmp_path):
+    from tests.gitrepo import RepoBuilder
+
+    repo = RepoBuilder(tmp_path / "repo")
+    repo.commit(
+        {
+            "train.py": "import torch\nimport argparse\np.add_argument('--fast', action='store_true')\n"
+            "if loss < 0.25:\n    stop()\n",
+            "configs/run.yaml": "use_amp: true\n",
+            "poetry.lock": "# lock\n",
+        },
+        when="2024-01-03",
+    )
+    result = run("scan", str(repo.path), "--team", "ranking", db=tmp_path / "d.db")
+    assert result.exit_code == 0, result.output
+    assert "2 flags alive (1 cli options, 1 config keys), 2 untouched 180+ days;" in result.stdout
+    assert "1 code files import an ML framework (100%), 1 float thresholds, 0 notebooks" in result.stdout
+    assert "1 lock files, 0 lines of CI" in result.stdout
