@@ -1,19 +1,31 @@
-"""Benchmark: scorecard's git scan against a raw ``git log`` pass and PyDriller, on one synthetic repository.
+"""Benchmark: scorecard's git scan against a raw ``git log`` pass and PyDriller, on real repositories and on
+one synthetic repository, reported in one table.
 
-    python bench/scan_bench.py [--commits 30000] [--files 3000] [--workdir DIR] [--keep] [--verify]
+    python bench/scan_bench.py [--repo PATH ...] [--no-synthetic] [--commits 30000] [--files 3000]
+                               [--runs 2] [--pydriller-commits 2000] [--verify] [--workdir DIR] [--keep]
+                               [--code DIR]
 
-Generates a repository with ``git fast-import`` (commits over several years, thousands of files, feature
-branches merged back, renames, flags added and removed, debt comments), then reports, in one run:
+For each repository (every ``--repo``, bare or not, and unless ``--no-synthetic`` one generated with
+``git fast-import``: commits over several years, thousands of files, feature branches merged back, renames,
+flags added and removed, debt comments), in one run on one machine:
 
-- the scan's wall time and peak memory (a fresh process, ``scorecard.evidence.repository_scan``, into a new database);
-- one raw ``git log --no-merges --numstat`` pass over the same repository, and the ratio;
-- a rescan after one new commit (best of three, each from the same stored state: the checkpoint the full
-  scan left), and the same rescan without a checkpoint (every metric recomputed from the stored history);
-- PyDriller computing per-file churn on the first 2,000 commits, extrapolated to the whole history
-  (``pip install pydriller`` first; it is not a dependency of scorecard).
+- *raw pass*: one ``git log --no-merges --numstat`` (after a first run that warms the page cache);
+- *full scan*: the wall time of ``scan_repositories`` in a fresh process into a new database (store opened,
+  repository mined, results written), with that process's peak memory and its largest git child's;
+  raw pass and full scan alternate ``--runs`` times, and the best of each is kept, so that a load from
+  elsewhere on the machine hits both alike;
+- *rescan*: one new commit, then a rescan (best of three, each from the state the full scan stored: its
+  checkpoint). A real repository is never written to: it is cloned first (``git clone --mirror --shared``,
+  a bare copy that borrows its objects, replace refs included, in a few milliseconds), and the new commit
+  is made there with plumbing (no work tree needed); the full scan reads the clone too;
+- with ``--verify``, a full scan of the history after the new commit, whose JSON must equal the rescan's;
+- PyDriller computing per-file churn on the first ``--pydriller-commits`` non-merge commits (0: skip),
+  extrapolated to them all (``pip install pydriller`` first; it is not a dependency of scorecard).
 
-Targets: scan <= 2.5 x the raw pass, >= 4 x faster than PyDriller, rescan < 1 s,
-peak memory < 400 MB. Not part of the test suite.
+``--code DIR`` measures the scorecard package found in DIR instead of this checkout; given several times, the
+codes' full scans alternate with the raw passes, one row each (before/after figures under the same load).
+Targets: scan <= 2.5 x the raw pass (where the raw pass takes 2 s or more), rescan < 1 s, peak memory < 400 MB.
+Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -22,12 +34,14 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -239,18 +253,37 @@ class Synth:
 
 
 def one_more_commit(path: Path) -> None:
-    (path / "docs" / "bench_note.md").parent.mkdir(exist_ok=True)
-    with open(path / "docs" / "bench_note.md", "a") as handle:
-        handle.write(f"note {time.time()}\n")
+    """A new commit on HEAD's branch, made with plumbing: works in a bare repository, touches no work tree."""
     env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "B",
         "GIT_AUTHOR_EMAIL": "b@x",
         "GIT_COMMITTER_NAME": "B",
         "GIT_COMMITTER_EMAIL": "b@x",
+        "GIT_INDEX_FILE": str(path.parent / f"{path.name}.bench-index"),
     }
-    subprocess.run(["git", "add", "docs/bench_note.md"], cwd=path, check=True, env=env)
-    subprocess.run(["git", "commit", "-q", "-m", "one more"], cwd=path, check=True, env=env)
+
+    def git(*args: str, data: bytes | None = None) -> str:
+        done = subprocess.run(["git", *args], cwd=path, input=data, env=env, capture_output=True, check=True)
+        return done.stdout.decode().strip()
+
+    blob = git("hash-object", "-w", "--stdin", data=f"note {time.time()}\n".encode())
+    git("read-tree", "HEAD")
+    git("update-index", "--add", "--cacheinfo", f"100644,{blob},docs/bench_note.md")
+    tree = git("write-tree")
+    commit = git("commit-tree", tree, "-p", "HEAD", "-m", "one more")
+    git("update-ref", "HEAD", commit)
+    Path(env["GIT_INDEX_FILE"]).unlink(missing_ok=True)
+
+
+def clone_for_rescan(source: Path, target: Path) -> Path:
+    """A bare copy of ``source`` that borrows its objects (all refs, replace refs included)."""
+    if target.exists():
+        shutil.rmtree(target)
+    subprocess.run(
+        ["git", "clone", "-q", "--mirror", "--shared", str(source), str(target)], check=True, capture_output=True
+    )
+    return target
 
 
 SCAN_SCRIPT = """
@@ -271,6 +304,8 @@ print(json.dumps({{
     "elapsed_s": elapsed,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "git_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    "cpu_s": sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                 for field in ("ru_utime", "ru_stime")),
     "mode": summary["scan"]["mode"],
     "from_checkpoint": summary["scan"].get("from_checkpoint", False),
     "commits": summary["commits"],
@@ -282,9 +317,9 @@ print(json.dumps({{
 NOW = datetime.now(UTC).isoformat()  # one scan time for every scan of a run, so their summaries compare
 
 
-def run_scan(repo: Path, db: Path, summary_file: Path | None = None) -> dict:
+def run_scan(code: Path, repo: Path, db: Path, summary_file: Path | None = None) -> dict:
     script = SCAN_SCRIPT.format(
-        root=str(ROOT), db=str(db), repo=str(repo), now=NOW, summary_file=str(summary_file or "")
+        root=str(code), db=str(db), repo=str(repo), now=NOW, summary_file=str(summary_file or "")
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -306,10 +341,19 @@ def comparable(summary: dict) -> dict:
     return {key: value for key, value in summary.items() if key not in ("scan", "elapsed_s")}
 
 
-def raw_git_pass(repo: Path) -> float:
+def raw_git_pass(repo: Path) -> tuple[float, float]:
+    """The wall time and CPU time (user + system) of one raw pass."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(["git", "log", "--no-merges", "--numstat"], cwd=repo, stdout=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def count(repo: Path, *args: str) -> int:
+    done = subprocess.run(["git", "rev-list", "--count", *args, "HEAD"], cwd=repo, capture_output=True, text=True)
+    return int(done.stdout.strip() or 0)
 
 
 def pydriller_churn(repo: Path, commits: int) -> tuple[float, int] | None:
@@ -330,98 +374,173 @@ def pydriller_churn(repo: Path, commits: int) -> tuple[float, int] | None:
     return time.perf_counter() - started, seen
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--commits", type=int, default=30_000)
-    parser.add_argument("--files", type=int, default=3_000)
-    parser.add_argument("--workdir", type=Path, help="where to build the repository (default: a temp dir)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated repository")
-    parser.add_argument("--pydriller-commits", type=int, default=2_000)
-    parser.add_argument(
-        "--verify", action="store_true", help="also scan the final history fully and compare it with the rescan"
-    )
-    args = parser.parse_args()
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="scorecard-bench-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    repo = workdir / "synthetic"
-    if repo.exists():
-        shutil.rmtree(repo)
-    started = time.perf_counter()
-    Synth(repo, args.commits, args.files).generate()
-    generated = time.perf_counter() - started
-    total = int(
-        subprocess.run(
-            ["git", "rev-list", "--count", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
-        ).stdout
-    )
-    nonmerge = int(
-        subprocess.run(
-            ["git", "rev-list", "--count", "--no-merges", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
-        ).stdout
-    )
-    files = len(
-        subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True, check=True).stdout.splitlines()
-    )
-    print(f"repository: {total} commits ({nonmerge} non-merge), {files} files at HEAD, generated in {generated:.1f}s")
+def load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
+
+@dataclass
+class Measured:
+    name: str
+    code: str
+    commits: int
+    nonmerge: int
+    raw: float
+    raw_cpu: float
+    scan: dict
+    rescans: list[dict]
+    without_checkpoint: dict | None
+    verified: bool | None
+    driller: tuple[float, int] | None
+    load_before: str
+    load_after: str
+
+    @property
+    def rescan(self) -> dict:
+        return min(self.rescans, key=lambda result: result["elapsed_s"])
+
+
+def measure(name: str, repo: Path, workdir: Path, args: argparse.Namespace) -> list[Measured]:
+    """Every figure for one repository, for each ``--code`` (see the module docstring). Raw passes and full
+    scans of every code alternate, so that a load from elsewhere hits them alike. ``repo`` gets a new commit."""
+    load_before = load()
     raw_git_pass(repo)  # warm the page cache so both sides read from memory
-    raw = min(raw_git_pass(repo) for _ in range(2))
-    db = workdir / "bench.db"
-    if db.exists():
-        db.unlink()
-    scan = run_scan(repo, db)
+    raws: list[tuple[float, float]] = []
+    scans: dict[Path, list[dict]] = {code: [] for code in args.code}
+    for _ in range(args.runs):
+        raws.append(raw_git_pass(repo))
+        for number, code in enumerate(args.code):
+            db = workdir / f"{name}-{number}.db"
+            db.unlink(missing_ok=True)
+            scans[code].append(run_scan(code, repo, db))
+    total, nonmerge = count(repo), count(repo, "--no-merges")
     one_more_commit(repo)
-    scanned = workdir / "bench-after-full-scan.db"
+    driller = pydriller_churn(repo, args.pydriller_commits) if args.pydriller_commits else None
+    results = []
+    for number, code in enumerate(args.code):
+        rescans, without, verified = _rescans(name, number, code, repo, workdir, args)
+        scan = min(scans[code], key=lambda result: result["elapsed_s"])
+        label = code.name if len(args.code) > 1 else ""
+        results.append(
+            Measured(
+                name, label, total, nonmerge, *min(raws), scan, rescans, without, verified, driller, load_before, load()
+            )
+        )
+    return results
+
+
+def _rescans(
+    name: str, number: int, code: Path, repo: Path, workdir: Path, args: argparse.Namespace
+) -> tuple[list[dict], dict | None, bool | None]:
+    """Three rescans after the new commit from the state the full scan stored, and the optional checks."""
+    db = workdir / f"{name}-{number}.db"
+    scanned = workdir / f"{name}-{number}-after-full-scan.db"
     copy_database(db, scanned)
     rescans = []
     for _ in range(3):
         copy_database(scanned, db)
-        rescans.append(run_scan(repo, db, workdir / "rescan.json"))
-    rescan = min(rescans, key=lambda result: result["elapsed_s"])
-    copy_database(scanned, db)
-    with sqlite3.connect(db) as conn:
-        checkpoint_bytes = conn.execute("select sum(length(state)) from scan_checkpoints").fetchone()[0] or 0
-        conn.execute("delete from scan_checkpoints")
-    conn.close()
-    without_checkpoint = run_scan(repo, db)
+        rescans.append(run_scan(code, repo, db, workdir / f"{name}-{number}-rescan.json"))
+    without = None
+    if args.without_checkpoint:
+        copy_database(scanned, db)
+        with sqlite3.connect(db) as conn:
+            conn.execute("delete from scan_checkpoints")
+        conn.close()
+        without = run_scan(code, repo, db)
     verified = None
     if args.verify:
-        fresh = workdir / "bench-verify.db"
+        fresh = workdir / f"{name}-{number}-verify.db"
         fresh.unlink(missing_ok=True)
-        run_scan(repo, fresh, workdir / "full.json")
-        rescanned = json.loads((workdir / "rescan.json").read_text())
-        verified = comparable(rescanned) == comparable(json.loads((workdir / "full.json").read_text()))
-    driller = pydriller_churn(repo, args.pydriller_commits)
+        run_scan(code, repo, fresh, workdir / f"{name}-{number}-full.json")
+        rescanned = json.loads((workdir / f"{name}-{number}-rescan.json").read_text())
+        full = json.loads((workdir / f"{name}-{number}-full.json").read_text())
+        verified = comparable(rescanned) == comparable(full)
+    return rescans, without, verified
 
-    print(f"raw git log --no-merges --numstat: {raw:.2f}s")
+
+def report(results: list[Measured]) -> None:
+    print()
     print(
-        f"scorecard scan (full):            {scan['elapsed_s']:.2f}s  ratio {scan['elapsed_s'] / raw:.2f}x "
-        f"(target <= 2.5x)"
+        "| repository | commits (non-merge) | raw pass | full scan | ratio | CPU: raw / scan | rescan, best of 3 "
+        "| peak RSS (scan / git) | PyDriller, extrapolated | load before / after |"
     )
-    print(
-        f"  peak memory: python {scan['peak_rss_mb']:.0f} MB, largest git child {scan['git_peak_rss_mb']:.0f} MB "
-        f"(target < 400 MB)"
-    )
-    print(
-        f"  found: {scan['commits']} commits, {scan['flags_alive']} flags alive, {scan['flags_removed']} removed, "
-        f"{scan['debt_alive']} debt comments"
-    )
-    times = ", ".join(f"{result['elapsed_s']:.2f}s" for result in rescans)
-    source = "from the checkpoint" if rescan["from_checkpoint"] else "from the stored history"
-    print(f"rescan after one commit:          {rescan['elapsed_s']:.2f}s best of {times} ({source}, target < 1s)")
-    print(f"  checkpoint stored with the scan: {checkpoint_bytes / 1e6:.1f} MB")
-    print(f"  the same rescan without a checkpoint: {without_checkpoint['elapsed_s']:.2f}s")
-    if verified is not None:
-        print(f"  rescan summary equals a full scan of the same history: {verified}")
-    if driller is None:
-        print("pydriller: not installed (pip install pydriller)")
-    else:
-        seconds, seen = driller
-        extrapolated = seconds * nonmerge / max(seen, 1)
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for m in results:
+        scan, rescan = m.scan, m.rescan
+        source = "" if rescan["from_checkpoint"] else " (no checkpoint used)"
+        if m.driller is None:
+            driller = "not run"
+        else:
+            seconds, seen = m.driller
+            extrapolated = seconds * m.nonmerge / max(seen, 1)
+            capped = f"{seen:,} commits: {seconds:.1f} s -> " if seen < m.nonmerge else ""
+            driller = f"{capped}{extrapolated:.0f} s ({extrapolated / scan['elapsed_s']:.0f}x slower)"
+        name = f"{m.name} ({m.code})" if m.code else m.name
         print(
-            f"pydriller per-file churn, first {seen} commits: {seconds:.2f}s -> {extrapolated:.1f}s extrapolated; "
-            f"scorecard is {extrapolated / scan['elapsed_s']:.1f}x faster (target >= 4x)"
+            f"| {name} | {m.commits:,} ({m.nonmerge:,}) | {m.raw:.2f} s | {scan['elapsed_s']:.2f} s | "
+            f"**{scan['elapsed_s'] / m.raw:.2f}x** | {m.raw_cpu:.1f} / {scan['cpu_s']:.1f} s | "
+            f"{rescan['elapsed_s']:.2f} s{source} | "
+            f"{scan['peak_rss_mb']:.0f} / {scan['git_peak_rss_mb']:.0f} MB | {driller} | "
+            f"{m.load_before} / {m.load_after} |"
         )
+    for m in results:
+        notes = [f"flags alive {m.scan['flags_alive']}, removed {m.scan['flags_removed']}"]
+        notes.append(f"debt comments {m.scan['debt_alive']}")
+        notes.append("rescans " + ", ".join(f"{r['elapsed_s']:.2f}" for r in m.rescans) + " s")
+        if m.without_checkpoint is not None:
+            notes.append(f"rescan without a checkpoint {m.without_checkpoint['elapsed_s']:.2f} s")
+        if m.verified is not None:
+            notes.append(f"rescan JSON equals a full scan: {m.verified}")
+        name = f"{m.name} ({m.code})" if m.code else m.name
+        print(f"- {name}: " + "; ".join(notes))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repo", type=Path, action="append", default=[], help="a real repository (repeatable)")
+    parser.add_argument("--no-synthetic", action="store_true", help="skip the generated repository")
+    parser.add_argument("--commits", type=int, default=30_000)
+    parser.add_argument("--files", type=int, default=3_000)
+    parser.add_argument("--runs", type=int, default=2, help="raw passes and full scans per repository (best kept)")
+    parser.add_argument("--workdir", type=Path, help="where to build the repositories (default: a temp dir)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated repository and the clones")
+    parser.add_argument("--pydriller-commits", type=int, default=2_000, help="0: no PyDriller")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        action="append",
+        help="a directory holding the scorecard package to measure (repeatable: compared side by side)",
+    )
+    parser.add_argument("--without-checkpoint", action="store_true", help="also time a rescan without a checkpoint")
+    parser.add_argument(
+        "--verify", action="store_true", help="also scan the final history fully and compare it with the rescan"
+    )
+    args = parser.parse_args()
+    args.code = [code.resolve() for code in args.code or [ROOT]]
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="scorecard-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(
+        f"machine: {os.cpu_count()} cores, load {load()}; git: {subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.strip()}"
+    )
+    print("code measured: " + ", ".join(str(code) for code in args.code))
+    results = []
+    for source in args.repo:
+        source = source.resolve()
+        name = source.name.removesuffix(".git")
+        clone = clone_for_rescan(source, workdir / f"{name}.git")
+        print(f"{name}: measuring (clone {clone})", flush=True)
+        results += measure(name, clone, workdir, args)
+    if not args.no_synthetic:
+        repo = workdir / "synthetic"
+        if repo.exists():
+            shutil.rmtree(repo)
+        started = time.perf_counter()
+        Synth(repo, args.commits, args.files).generate()
+        print(f"synthetic: generated in {time.perf_counter() - started:.1f}s, measuring", flush=True)
+        results += measure("synthetic", repo, workdir, args)
+    report(results)
     if not args.keep and args.workdir is None:
         shutil.rmtree(workdir)
 

@@ -82,12 +82,6 @@ class History:
     changes: pd.DataFrame
     chain: list[str]  # HEAD's first-parent chain, newest first
 
-    def keyword_hits_updated(self) -> None:
-        """Carry ``keyword_hit`` (the only column changed in place on ``changes``) over to the chain's changes."""
-        chain = self.__dict__.get("chain_changes")
-        if chain is not None:
-            chain["keyword_hit"] = self.changes.loc[chain.index, "keyword_hit"].to_numpy()
-
     @cached_property
     def chain_changes(self) -> pd.DataFrame:
         """Changes of commits on the chain, oldest commit first (the order the state is replayed in)."""

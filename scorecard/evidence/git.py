@@ -28,6 +28,9 @@ import git
 from git.refs.symbolic import SymbolicReference
 
 from scorecard.errors import ScorecardError
+from scorecard.evidence.gitpaths import count_lines as count_lines
+from scorecard.evidence.gitpaths import decode_path as decode_path
+from scorecard.evidence.gitpaths import encode_path as encode_path
 
 CHUNK_SIZE = 1 << 20
 HEX_SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -75,37 +78,6 @@ def _one_line(text: str) -> str:
     # git puts the useful part in its last "fatal:" line; warnings come before it.
     fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
     return (fatal[-1] if fatal else lines[-1]) if lines else "git failed"
-
-
-def decode_path(raw: bytes) -> str:
-    """A path as git prints it with ``-z``, as text: bytes that are not UTF-8 stay visible as ``\\xNN``.
-
-    A backslash is written ``\\x5c`` too, so that two paths never read the same (``caf\\xe9`` could be
-    either): every path of the scan, the same file always under the same name, and :func:`encode_path`
-    gives git back its bytes.
-    """
-    escaped = raw.replace(b"\\", b"\\x5c") if b"\\" in raw else raw
-    return escaped.decode("utf-8", "backslashreplace")
-
-
-def encode_path(path: str) -> bytes:
-    """The bytes of a path :func:`decode_path` wrote (text that is no escape stays as it is)."""
-    if "\\" not in path:
-        return path.encode("utf-8")
-    first, *rest = path.split("\\x")
-    encoded = bytearray(first.encode("utf-8"))
-    for part in rest:
-        if len(part) >= 2 and all(digit in "0123456789abcdef" for digit in part[:2]):
-            encoded.append(int(part[:2], 16))
-            encoded += part[2:].encode("utf-8")
-        else:
-            encoded += b"\\x" + part.encode("utf-8")
-    return bytes(encoded)
-
-
-def count_lines(data: bytes) -> int:
-    """Lines as ``git diff --numstat`` counts them for a text blob (a last line without newline counts)."""
-    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -297,13 +269,17 @@ class ProcessGroup:
     def __init__(self) -> None:
         self._processes: list[GitProcess] = []
         self._lock = threading.Lock()
+        self._killed = False
 
     def add(self, process: GitProcess) -> None:
         with self._lock:
             self._processes.append(process)
+            if self._killed:  # started by another thread as the scan stopped: it stops too
+                process.kill()
 
     def kill_all(self) -> None:
         with self._lock:
+            self._killed = True
             for process in self._processes:
                 process.kill()
 
@@ -345,6 +321,20 @@ def nul_tokens(stream: IO[bytes]) -> Iterator[bytes]:
 
 # ---------------------------------------------------------------------------------------------------------
 # Reading objects
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """What :meth:`BlobReader.sniff_many` tells of a blob without holding it."""
+
+    size: int
+    head: bytes  # the first BINARY_PROBE_BYTES bytes
+    lines: int  # as ``git diff --numstat`` counts a text blob's lines (see count_lines)
+
+    @property
+    def binary(self) -> bool:
+        """Binary by its contents, as git tests them (a NUL byte among the first bytes)."""
+        return b"\0" in self.head
 
 
 class BlobReader:
@@ -393,33 +383,35 @@ class BlobReader:
 
         Reads the contents in chunks, so a large binary file (a model checkpoint) costs no memory.
         """
-        if "\n" in name or self._process is None:
-            return None
-        process = self._process
-        process.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
-        process.stdin.flush()
-        fields = process.stdout.readline().split()
-        if len(fields) != 3:
-            return None
-        remaining = int(fields[2])
-        lines, binary, probed, last = 0, fields[1] != b"blob", 0, b""
-        while remaining:
-            chunk = process.stdout.read(min(remaining, CHUNK_SIZE))
-            if not chunk:
-                raise MiningError(f"git cat-file stopped: {_one_line(process.stderr_text())}")
-            remaining -= len(chunk)
-            if probed < BINARY_PROBE_BYTES:
-                binary = binary or b"\0" in chunk[: BINARY_PROBE_BYTES - probed]
-                probed += len(chunk)
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-        process.stdout.read(1)
-        if binary:
-            return None
-        return lines + (1 if last and last != b"\n" else 0)
+        [sniffed] = self.sniff_many([name]) if "\n" not in name else [None]
+        return None if sniffed is None or sniffed.binary else sniffed.lines
 
     def read_many(self, names: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
         """Blob contents for many ids, pipelined: requests are written by a thread while answers are read."""
+        assert self._process is not None
+        stdout = self._process.stdout
+        for name, fields in self._answers(names):
+            if len(fields) != 3:
+                yield name, None
+                continue
+            data = stdout.read(int(fields[2]))
+            stdout.read(1)
+            yield name, data if fields[1] == b"blob" else None
+
+    def sniff_many(self, names: Sequence[str]) -> Iterator[Sniffed | None]:
+        """For each blob of ``names``, pipelined: its size, first bytes and lines (None for a missing blob).
+
+        Contents are read in chunks, so a large file costs no memory.
+        """
+        for _name, fields in self._answers(names):
+            if len(fields) != 3:
+                yield None
+                continue
+            sniffed = self._sniff(int(fields[2]))  # read in any case: the answer must be consumed
+            yield sniffed if fields[1] == b"blob" else None
+
+    def _answers(self, names: Sequence[str]) -> Iterator[tuple[str, list[bytes]]]:
+        """Each name with the header of git's answer; the caller reads the contents that follow it."""
         if self._process is None:
             return
         process = self._process
@@ -440,14 +432,24 @@ class BlobReader:
                 fields = process.stdout.readline().split()
                 if not fields:
                     raise MiningError(f"git cat-file stopped: {_one_line(process.stderr_text())}")
-                if len(fields) != 3:
-                    yield name, None
-                    continue
-                data = process.stdout.read(int(fields[2]))
-                process.stdout.read(1)
-                yield name, data if fields[1] == b"blob" else None
+                yield name, fields
         finally:
             writer.join()
+
+    def _sniff(self, size: int) -> Sniffed:
+        assert self._process is not None
+        stdout = self._process.stdout
+        head = stdout.read(min(size, BINARY_PROBE_BYTES))
+        remaining, newlines, last = size - len(head), head.count(b"\n"), head[-1:]
+        while remaining:
+            chunk = stdout.read(min(remaining, CHUNK_SIZE))
+            if not chunk:
+                raise MiningError(f"git cat-file stopped: {_one_line(self._process.stderr_text())}")
+            remaining -= len(chunk)
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+        stdout.read(1)  # the newline after the contents
+        return Sniffed(size, head, newlines + (1 if last and last != b"\n" else 0))
 
     def object_type(self, name: str) -> str:
         """``"commit"``, ``"tree"``, ``"blob"``, ``"tag"``, or ``"missing"``."""

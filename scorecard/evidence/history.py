@@ -1,34 +1,40 @@
-"""The passes over a repository's history, and the commit records they yield.
+"""The passes over a repository's history, and the records they yield.
 
-A scan runs a constant number of git processes, whatever the length of the history:
+A scan runs a constant number of git processes, whatever the length of the history
+(:mod:`scorecard.evidence.reading` puts them together):
 
 - ``git rev-list --first-parent``: the commits on HEAD's first-parent chain (no diffs, fast; a rescan from a
   checkpoint lists only those above the last scanned head);
-- one ``git log -M --raw --numstat -z --diff-merges=first-parent`` stream (:func:`stream_history`) that
-  feeds churn, line history, coupling and ownership, parsed NUL by NUL as it arrives;
-- one ``git log -G<keywords> --raw -z`` stream (:func:`keyword_hits`): the few file changes whose added or
-  removed lines contain a flag or debt-comment keyword;
-- at most one ``git check-attr`` and one ``git merge-base --is-ancestor`` call.
+- ``git log`` without diffs (:func:`list_commits`): every commit, its parents, date and author;
+- the diff pass (:func:`diff_commits`): ``git log -p --raw`` over the commits to diff, given on stdin, one
+  process per core, each stream parsed as it arrives (:mod:`scorecard.evidence.diffstream`): the line counts
+  ``--numstat`` prints and the keyword hits ``-G`` finds, from one patch;
+- for what the patches leave open, at most one ``git check-attr``, two ``git config`` and one
+  ``git log --numstat`` (:mod:`scorecard.evidence.settling`), and one ``git merge-base --is-ancestor``.
 
-Every process is started by :mod:`scorecard.evidence.git`, which hardens it; the contents of files are read
-there too (:class:`scorecard.evidence.git.BlobReader`).
+The two passes the scan ran before, one ``git log -M --raw --numstat`` stream (:func:`stream_history`) and one
+``git log -G<keywords>`` (:func:`keyword_hits`), are kept: the tests hold the diff pass to them, git's own
+numbers. Every process is started by :mod:`scorecard.evidence.git`, which hardens it; the contents of files
+are read there too (:class:`scorecard.evidence.git.BlobReader`).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from scorecard.evidence.diffstream import DIFF_FORMAT, DiffStreamParser, ParsedCommit
 from scorecard.evidence.filekinds import suffix_of
 from scorecard.evidence.git import (
+    CHUNK_SIZE,
     DIFF_SAFETY,
     HEX_SHA,
+    GitProcess,
     MiningError,
     ProcessGroup,
     RepoInfo,
     decode_path,
-    encode_path,
     nul_tokens,
     running,
 )
@@ -38,9 +44,9 @@ HISTORY_FORMAT = "%x01%H%x00%P%x00%ct%x00%aN%x00%aE"
 # a commit holds (fast-import takes "253402300800 +0000"), and nothing for a date it cannot read.
 FIRST_POSSIBLE_TIME = 0
 END_OF_POSSIBLE_TIME = 32_503_680_000  # 3000-01-01T00:00:00Z
-# git's -G costs time in proportion to its regex on every diff line (a thousand keywords: minutes where the
-# built-in ones, 200 bytes, take a second), and Linux refuses one argument over 128 KiB. Past this size,
-# reading every changed file of a scanned suffix is cheaper, and as exact.
+# Past this size the keyword test is not made and every change of the chain is evaluated, as exact. (The -G
+# pass set it: git's cost grew with its regex on every diff line, and Linux refuses an argument over 128 KiB;
+# the diff pass keeps it, so that scans find the same hits and evaluate the same blobs as before.)
 MAX_KEYWORD_REGEX = 2_000
 GITLINK_MODE = "160000"  # a submodule: the entry names a commit of another repository
 GITLINK_LINES = 1  # git diffs a gitlink as the one line "Subproject commit <id>"
@@ -94,12 +100,13 @@ def _revision_args(info: RepoInfo, since: str | None) -> list[str]:
     return [info.head] + ([f"^{since}"] if since else [])
 
 
-def _subdir_pathspec(info: RepoInfo) -> list[str]:
+def subdir_pathspec(info: RepoInfo) -> list[str]:
+    """The pathspec that limits git to ``--subdir`` (none without it)."""
     return [f":(top,literal){info.subdir}"] if info.subdir else []
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The main stream: every commit with its numstat
+# The numstat stream: every commit with git's --numstat (the oracle the diff pass is held to)
 
 
 def stream_history(info: RepoInfo, since: str | None = None) -> Iterator[CommitRecord]:
@@ -127,9 +134,105 @@ def stream_history(info: RepoInfo, since: str | None = None) -> Iterator[CommitR
         *DIFF_SAFETY,
         *_revision_args(info, since),
     ]
-    with running(info, args, _subdir_pathspec(info)) as process:
+    with running(info, args, subdir_pathspec(info)) as process:
         yield from _parse_history(nul_tokens(process.stdout))
         process.finish()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The scan's passes: the commits, then their diffs (see scorecard.evidence.reading)
+
+CommitRow = tuple[str, str | None, int, int | None, str, str]  # frames.COMMIT_COLUMNS order
+
+
+def list_commits(info: RepoInfo, since: str | None = None) -> list[CommitRow]:
+    """The commits :func:`stream_history` yields, in the same order, without their diffs (fast: no blob is
+    read): id, first parent, number of parents, committer time (None when unreadable), author name and email."""
+    args = [
+        "log",
+        "--no-show-signature",
+        "-z",
+        "--full-history",
+        "--encoding=UTF-8",
+        f"--format={HISTORY_FORMAT}",
+        *_revision_args(info, since),
+    ]
+    rows: list[CommitRow] = []
+    with running(info, args, subdir_pathspec(info)) as process:
+        tokens = nul_tokens(process.stdout)
+        for token in tokens:
+            if token[:1] == b"\n":  # git separates records with a newline where -z gives none (a safety)
+                token = token[1:]
+            if not token:
+                continue
+            if token[:1] != b"\x01":
+                raise MiningError("unexpected git log output: a commit does not start where expected")
+            parents = next(tokens).split()
+            rows.append(
+                (
+                    token[1:].decode("ascii"),
+                    parents[0].decode("ascii") if parents else None,
+                    len(parents),
+                    _time(next(tokens)),
+                    decode_name(next(tokens)),
+                    decode_name(next(tokens)),
+                )
+            )
+        process.finish()
+    return rows
+
+
+def diff_commits(
+    info: RepoInfo,
+    shas: Sequence[str],
+    parser: DiffStreamParser,
+    take: Callable[[list[ParsedCommit]], None],
+    group: ProcessGroup | None = None,
+) -> None:
+    """Diff each commit of ``shas`` (in that order) in ONE ``git log -p --raw`` process, handing the parsed
+    commits to ``take`` as they complete.
+
+    Each commit is diffed against its first parent (a root commit against nothing), with rename detection
+    (``-M``), exactly as :func:`stream_history` diffs it; see :mod:`scorecard.evidence.diffstream` for what
+    is read from the patch. Commit ids go to git on stdin (``--stdin --no-walk``): nothing is walked.
+    """
+    args = [
+        "log",
+        "--no-show-signature",
+        "--no-walk=unsorted",
+        "--stdin",
+        "-p",
+        "--raw",
+        "-z",
+        "-M",
+        "--full-index",
+        "--no-abbrev",
+        "--root",
+        "--diff-merges=first-parent",
+        "--submodule=short",  # "Subproject commit" lines, as numstat counts them (diff.submodule could differ)
+        "--no-relative",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        f"--format={DIFF_FORMAT}",
+        *DIFF_SAFETY,
+    ]
+    with running(info, args, subdir_pathspec(info), stdin=True, group=group) as process:
+        writer = threading.Thread(target=_write_lines, args=(process, shas), daemon=True)
+        writer.start()
+        while chunk := process.stdout.read(CHUNK_SIZE):
+            take(parser.feed(chunk))
+        take(parser.finish())
+        writer.join()
+        process.finish()
+
+
+def _write_lines(process: GitProcess, lines: Sequence[str]) -> None:
+    try:
+        for start in range(0, len(lines), 4096):
+            process.stdin.write("".join(f"{line}\n" for line in lines[start : start + 4096]).encode("ascii"))
+        process.stdin.close()
+    except (BrokenPipeError, ValueError):  # git stopped (the reader reports why), or the scan was stopped
+        pass
 
 
 # (old mode, new mode, new blob, status letter, first path, second path of a rename or copy)
@@ -223,7 +326,7 @@ def _attach_changes(commit: CommitRecord, raw: list[RawEntry], numstat: list[Num
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The -G pass: where flag and debt-comment keywords were added or removed
+# The -G pass: where flag and debt-comment keywords were added or removed (the oracle for keyword hits)
 
 
 def keyword_hits(
@@ -265,7 +368,7 @@ def keyword_hits(
         *DIFF_SAFETY,
         *_revision_args(info, since),
     ]
-    with running(info, args, _subdir_pathspec(info), group=group) as process:
+    with running(info, args, subdir_pathspec(info), group=group) as process:
         hits = _parse_keyword_hits(nul_tokens(process.stdout), wanted)
         process.finish()
     return hits
@@ -288,16 +391,7 @@ def _parse_keyword_hits(tokens: Iterator[bytes], wanted: set[str]) -> set[tuple[
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Counting, the first-parent chain, ancestry and attributes
-
-
-def count_commits(info: RepoInfo, since: str | None = None) -> int:
-    """How many commits :func:`stream_history` will yield (merges included): the length of a progress bar."""
-    args = ["rev-list", "--count", "--full-history", *_revision_args(info, since)]
-    with running(info, args, _subdir_pathspec(info)) as process:
-        text = process.stdout.read().strip()
-        process.finish()
-    return int(text or 0)
+# The first-parent chain, and ancestry
 
 
 def first_parent_chain(info: RepoInfo) -> list[str]:
@@ -334,31 +428,3 @@ def is_ancestor(info: RepoInfo, older: str) -> bool:
     with running(info, ["merge-base", "--is-ancestor", older, info.head]) as process:
         code = process.finish(ok_codes=(0, 1, 128))
     return code == 0
-
-
-def binary_by_attributes(info: RepoInfo, paths: Iterable[str]) -> set[str]:
-    """The paths whose ``.gitattributes`` make git diff them as binary (``-diff`` or ``binary``)."""
-    wanted = sorted(set(paths))
-    if not wanted:
-        return set()
-    found: set[str] = set()
-    with running(info, ["check-attr", "-z", "--stdin", "diff"], stdin=True) as process:
-
-        def feed() -> None:
-            try:
-                for path in wanted:
-                    process.stdin.write(encode_path(path) + b"\0")
-                process.stdin.close()
-            except (BrokenPipeError, ValueError):
-                pass
-
-        writer = threading.Thread(target=feed, daemon=True)
-        writer.start()
-        tokens = nul_tokens(process.stdout)
-        for path in tokens:
-            _attribute, value = next(tokens), next(tokens)
-            if value == b"unset":
-                found.add(decode_path(path))
-        writer.join()
-        process.finish()
-    return found

@@ -202,16 +202,16 @@ def _read_and_advance(
     resumed = plan.resumed is not None
     passes = HistoryReader(info, settings, plan.since, chain_since=resumed, impossible_at=int(now.timestamp()))
     try:
-        commits, changes, chain = passes.stream(advance)
+        commits, changes, chain = passes.stream(advance, reader=reader)
         if chain is None:  # the last head is an ancestor of HEAD, but not on its first-parent chain
             plan.resumed, chain = None, first_parent_chain(info)
             plan.reason += "; it left HEAD's first-parent chain, so every metric is recomputed"
         fill_binary_lines(info, changes, reader)
         say(f"{info.name}: {len(commits)} new commits read")
         advanced = _to_advance(plan, fingerprint, stored, commits, changes, chain)
-        advanced.checkpoint.advance(advanced.history, settings)  # activity and lines, while the -G pass finishes
-        passes.mark_keyword_hits(advanced.history.changes, set(commits["sha"]), chain)
-        advanced.history.keyword_hits_updated()
+        if plan.mode == "incremental" and plan.resumed is None:  # the stored history joins the new
+            passes.read_missing_merges(advanced.history, len(changes), reader)
+        advanced.checkpoint.advance(advanced.history, settings)
     except BaseException:
         passes.stop()
         raise
