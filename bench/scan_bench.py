@@ -2,8 +2,8 @@
 one synthetic repository, reported in one table.
 
     python bench/scan_bench.py [--repo PATH ...] [--no-synthetic] [--commits 30000] [--files 3000]
-                               [--runs 2] [--pydriller-commits 2000] [--verify] [--workdir DIR] [--keep]
-                               [--code DIR]
+                               [--runs 2] [--pydriller-commits 2000] [--verify] [--without-checkpoint]
+                               [--workdir DIR] [--keep] [--code DIR ...]
 
 For each repository (every ``--repo``, bare or not, and unless ``--no-synthetic`` one generated with
 ``git fast-import``: commits over several years, thousands of files, feature branches merged back, renames,
@@ -11,7 +11,8 @@ flags added and removed, debt comments), in one run on one machine:
 
 - *raw pass*: one ``git log --no-merges --numstat`` (after a first run that warms the page cache);
 - *full scan*: the wall time of ``scan_repositories`` in a fresh process into a new database (store opened,
-  repository mined, results written), with that process's peak memory and its largest git child's;
+  repository mined, results written), with that process's peak memory and its largest git child's, and the
+  CPU time (user + system) of the process and its git children, imports included (the raw pass's too);
   raw pass and full scan alternate ``--runs`` times, and the best of each is kept, so that a load from
   elsewhere on the machine hits both alike;
 - *rescan*: one new commit, then a rescan (best of three, each from the state the full scan stored: its
@@ -19,6 +20,7 @@ flags added and removed, debt comments), in one run on one machine:
   a bare copy that borrows its objects, replace refs included, in a few milliseconds), and the new commit
   is made there with plumbing (no work tree needed); the full scan reads the clone too;
 - with ``--verify``, a full scan of the history after the new commit, whose JSON must equal the rescan's;
+  with ``--without-checkpoint``, the rescan once more with the checkpoint deleted (every metric recomputed);
 - PyDriller computing per-file churn on the first ``--pydriller-commits`` non-merge commits (0: skip),
   extrapolated to them all (``pip install pydriller`` first; it is not a dependency of scorecard).
 

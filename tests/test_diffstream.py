@@ -199,3 +199,14 @@ def test_replaced_blobs_with_the_same_contents_print_no_patch(tmp_path: Path):
     changes = {c.path: c for c in found[second].changes}
     assert not changes["t.txt"].settled and not changes["b.bin"].settled
     assert (changes["k.py"].added, changes["k.py"].keyword) == (1, True)
+
+
+def test_keywords_that_match_the_empty_string_hit_every_changed_line_as_git_G_does(tmp_path: Path):
+    repo = RepoBuilder(tmp_path / "r")
+    first = repo.commit({"a.py": "x\n", "empty.py": ""})
+    second = repo.commit({"a.py": "y\n"}, renames={"empty.py": "still_empty.py"})
+    info = hardened_git.open_repository(repo.path)
+    found = diffed(info, DiffStreamParser(re2.compile(b"|zzz")))
+    hits = history.keyword_hits(info, "|zzz", {".py"})
+    assert hits == {(first, "a.py"), (second, "a.py")}
+    assert {(sha, c.path) for sha, commit in found.items() for c in commit.changes if c.keyword} == hits

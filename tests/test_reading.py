@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from scorecard.evidence import git as hardened_git
 from scorecard.evidence import history, reading
+from scorecard.evidence.diffstream import ParsedCommit
+from scorecard.evidence.git import MiningError
 from scorecard.evidence.patterns import ScanSettings
 from scorecard.store import Store
 from tests.gitrepo import RepoBuilder, build_flag_repo, build_merged_repo, run_git, scan_summary
@@ -241,3 +243,14 @@ def test_without_a_scanned_suffix_nothing_hits(tmp_path: Path):
     no_code = ScanSettings(flag_patterns=())
     assert no_code.scanned_suffixes()  # code suffixes stay scanned for debt comments
     assert list(read_new(info, no_code)[1]["keyword_hit"]) == [1.0]
+
+
+def test_a_commit_git_was_not_asked_for_is_a_mining_error():
+    keywords = reading._Keywords(None, frozenset(), set())
+    share = reading._Share([reading._Chunk(["a" * 40], keywords), reading._Chunk(["b" * 40], keywords)])
+    share.take([ParsedCommit("a" * 40, [])])
+    with pytest.raises(MiningError, match="where another was expected"):
+        share.take([ParsedCommit("c" * 40, [])])
+    share.take([ParsedCommit("b" * 40, [])])
+    with pytest.raises(MiningError, match="where another was expected"):
+        share.take([ParsedCommit("d" * 40, [])])  # one more than asked for

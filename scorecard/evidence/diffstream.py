@@ -108,6 +108,7 @@ class DiffStreamParser:
         self.keywords = keywords
         self.keyword_commits = keyword_commits
         self.suffixes = suffixes
+        self._matches_empty = keywords is not None and keywords.search(b"") is not None
         self._rest = b""
         self._waiting: list[bytes] = []  # chunks without a separator, joined when one comes
         self._mode = _HEADER
@@ -152,7 +153,7 @@ class DiffStreamParser:
                 end = buffer.find(b"\0", position)
                 if end < 0:
                     break
-                self._commit = _Commit(buffer[position + 1 : end].decode("ascii"))
+                self._commit = _Commit(buffer[position + 1 : end].decode("ascii", "replace"))
                 position, self._mode = end + 1, _AFTER_HEADER
             elif byte == _COMMIT:  # the next commit (no raw entry starts with it, nor any patch line)
                 assert self._commit is not None
@@ -191,7 +192,7 @@ class DiffStreamParser:
         end = buffer.find(b"\0", meta_end + 1) if meta_end >= 0 else -1
         if end < 0:
             return -1
-        fields = buffer[position + 1 : meta_end].decode("ascii").split(" ")  # modes, ids and status: ASCII
+        fields = buffer[position + 1 : meta_end].decode("ascii", "replace").split(" ")  # git writes ASCII
         if len(fields) != 5:
             raise _unexpected("a raw entry without 5 fields")
         old_mode, new_mode, old_blob, new_blob, status = fields
@@ -324,6 +325,7 @@ class DiffStreamParser:
         if self.suffixes is None:
             return True
         end = buffer.find(b"\n", head)
+        end = len(buffer) if end < 0 else end
         dot = buffer.rfind(b".", head, end)
         if buffer[end - 1] == _QUOTE:
             return True
@@ -351,15 +353,17 @@ class DiffStreamParser:
         chosen = np.flatnonzero(changed & searched[section])
         if not len(chosen):
             return found
-        begin = lines[chosen] + 1
-        lengths = line_ends[chosen] - begin
-        offsets = np.cumsum(lengths) - lengths  # where each chosen line starts in the joined text
-        joined = data[np.repeat(begin - offsets, lengths) + np.arange(int(lengths.sum()))].tobytes()
-        starts = [match.start() for match in self.keywords.finditer(joined)]
-        if starts:
-            line = chosen[np.searchsorted(offsets, np.array(starts, dtype=np.int64), side="right") - 1]
-            for number in np.unique(section[line]).tolist():
-                found[number] = True
+        if self._matches_empty:  # a regex that matches the empty string matches every line
+            line = chosen
+        else:
+            begin = lines[chosen] + 1
+            lengths = line_ends[chosen] - begin
+            offsets = np.cumsum(lengths) - lengths  # where each chosen line starts in the joined text
+            joined = data[np.repeat(begin - offsets, lengths) + np.arange(int(lengths.sum()))].tobytes()
+            starts = np.array([match.start() for match in self.keywords.finditer(joined)], dtype=np.int64)
+            line = chosen[np.searchsorted(offsets, starts, side="right") - 1]
+        for number in np.unique(section[line]).tolist():
+            found[number] = True
         return found
 
     # -- a commit's changes from its raw entries and its sections

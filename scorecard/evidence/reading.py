@@ -6,10 +6,11 @@
    the chain against its first parent. A merge off the chain (a feature branch that merged its base back
    in) is listed but not diffed: activity counts non-merge commits and state follows the chain, so no
    metric reads its diff, which is often the largest of all (everything its base did meanwhile).
-   The commits are cut into slices in history order, each diffed by one ``git log -p`` process, as many
-   at a time as there are cores (up to :data:`MAX_PROCESSES`); each process's stream is parsed, in a
-   thread of its own, as it arrives (:mod:`scorecard.evidence.diffstream`): line counts and keyword hits
-   from the same patch, where two git passes (``--numstat``, then ``-G``) read every blob twice before.
+   The commits are cut into chunks of about equal work, in history order, and the chunks dealt out in turn
+   to one ``git log -p`` process per core (up to :data:`MAX_PROCESSES`; one process below
+   :data:`SPLIT_FROM` commits); each process's stream is parsed, in a thread of its own, as it arrives
+   (:mod:`scorecard.evidence.diffstream`): line counts and keyword hits from the same patch, where two git
+   passes (``--numstat``, then ``-G``) read every blob twice before.
 3. What the patch leaves open is settled (:mod:`scorecard.evidence.settling`): changes git printed no line
    for, type changes, and the keywords of renames.
 
@@ -237,9 +238,10 @@ class HistoryReader:
         def work(share: _Share) -> None:
             try:
                 if not self._stopped.is_set():
-                    history.diff_commits(
-                        self.info, share.shas, share.chunks[0].keywords.parser(), share.take, self._group
-                    )
+                    shas = share.shas
+                    history.diff_commits(self.info, shas, share.chunks[0].keywords.parser(), share.take, self._group)
+                    if share.read != len(shas):
+                        raise MiningError(f"git log printed {share.read} of the {len(shas)} commits asked for")
             except BaseException as error:  # re-raised in the caller's thread
                 failures.append(error)
                 self._group.kill_all()
@@ -269,7 +271,10 @@ class HistoryReader:
             return
         keywords = _Keywords(None, frozenset(), set())  # no keyword test: NaN, every change evaluated
         chunk = _Chunk(missing, keywords)
-        history.diff_commits(self.info, missing, keywords.parser(), _Share([chunk]).take, self._group)
+        share = _Share([chunk])
+        history.diff_commits(self.info, missing, keywords.parser(), share.take, self._group)
+        if share.read != len(missing):
+            raise MiningError(f"git log printed {share.read} of the {len(missing)} merges asked for")
         found = _Settled(self.info, reader, keywords).apply([chunk])
         fill_binary_lines(self.info, found, reader)
         split = len(every.changes) - new_rows
@@ -298,7 +303,7 @@ def _shares(chunks: list[_Chunk]) -> list[_Share]:
 
 
 class _Settled:
-    """The slices' changes as one frame, with what the patches left open settled (see the module docstring)."""
+    """The chunks' changes as one frame, with what the patches left open settled (see the module docstring)."""
 
     def __init__(self, info: RepoInfo, reader: BlobReader, keywords: _Keywords):
         self.info = info
