@@ -8,9 +8,9 @@ from scorecard.services.surveys import (
     SurveyNotFound,
     export_answers,
     import_answers_file,
-    show_team,
     team_overviews,
 )
+from scorecard.services.show import show_team
 from scorecard.store import Store
 from scorecard.survey.answers_file import AnswersError
 

@@ -6,21 +6,32 @@ Both shells call these functions; neither talks to the store and the scorer on i
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from scorecard.errors import ScorecardError, describe
 from scorecard.quarters import current_quarter, normalize_quarter
-from scorecard.services.team_metrics import team_evidence, team_metrics
+from scorecard.services.team_metrics import team_evidence
 from scorecard.store import Store
 from scorecard.survey.answers_file import AnswersError, answers_yaml, file_label, read_answers_file, resolve_answers
 from scorecard.survey.bank import DEFAULT_BANK, Bank
 from scorecard.survey.bank_file import load_bank
 from scorecard.survey.contradictions import Contradiction, Evidence, as_evidence, find_contradictions
 from scorecard.survey.records import AnswerInput, StoredAnswer, Survey
-from scorecard.survey.scoring import ScoreCard, counted_answers, score_answers, survey_is_complete
+from scorecard.survey.respondents import (
+    CombinedAnswer,
+    Disagreement,
+    RespondentError,
+    chosen_options,
+    combine_answers,
+    disagreement,
+    normalize_respondent,
+    respondent_key,
+    respondent_names,
+)
+from scorecard.survey.scoring import ScoreCard, score_answers, survey_is_complete
 from scorecard.team_names import TeamNameError, normalize_team_name, team_key
 
 
@@ -36,6 +47,8 @@ class PreparedImport:
     quarter: str
     bank: Bank
     answers: tuple[AnswerInput, ...]
+    respondent: str | None = None
+    """Whose answers these are; None: the team answers."""
 
 
 @dataclass(frozen=True)
@@ -52,19 +65,36 @@ def prepare_import(
     quarter: str | None = None,
     bank_name: str | None = None,
     now: datetime | None = None,
+    respondent: str | None = None,
 ) -> PreparedImport:
     """Read and validate an answers file without opening any database.
 
-    ``team`` must agree with the file's ``team:`` when both are given; ``quarter`` and ``bank_name`` from the
-    command line override the file's (so last quarter's file can seed a new quarter); the defaults are the
-    current quarter and the ``sculley2015`` bank.
+    ``team`` (and ``respondent``) must agree with the file's ``team:`` (and ``respondent:``) when both are given;
+    ``quarter`` and ``bank_name`` from the command line override the file's (so last quarter's file can seed a
+    new quarter); the defaults are the current quarter and the ``sculley2015`` bank.
     """
     parsed = read_answers_file(path)
     team_name = _import_team(path, parsed.team, team)
+    who = _import_respondent(path, parsed.respondent, respondent)
     quarter_name = normalize_quarter(quarter) if quarter else parsed.quarter or current_quarter(now)
     bank = load_bank(bank_name or parsed.bank or DEFAULT_BANK)
     resolved = resolve_answers(bank, parsed.answers, source=file_label(path))
-    return PreparedImport(team_name, quarter_name, bank, tuple(resolved))
+    return PreparedImport(team_name, quarter_name, bank, tuple(resolved), who)
+
+
+def _import_respondent(path: Path | str, in_file: str | None, option: str | None) -> str | None:
+    """Whose answers an import holds: ``--respondent`` and the file's ``respondent:``, one person when both are
+    given; None (the team answers) when neither is."""
+    if option is not None:
+        try:
+            option = normalize_respondent(option)
+        except RespondentError as error:
+            raise RespondentError(f"--respondent: {error}") from None
+    if in_file is not None and option is not None and respondent_key(option) != respondent_key(in_file):
+        raise AnswersError(
+            f"{file_label(path)} holds the answers of {describe(in_file)}, not of {describe(option)} (--respondent)"
+        )
+    return option or in_file
 
 
 def _import_team(path: Path | str, in_file: str | None, option: str | None) -> str:
@@ -90,19 +120,25 @@ def _import_team(path: Path | str, in_file: str | None, option: str | None) -> s
 def apply_import(store: Store, prepared: PreparedImport) -> ImportResult:
     """Store a prepared import in one transaction (all or nothing) and score the survey it leaves."""
     bank = prepared.bank
-    chosen = {a.question_id: a.option_id for a in prepared.answers}
-    existing = store.find_survey(prepared.team, prepared.quarter, bank.id)
-    if existing:
-        chosen = {**counted_answers(store.answers_for(existing.id)), **chosen}
+
+    def complete(survey_id: int) -> bool:
+        return survey_is_complete(bank, chosen_options(stored_answers(store, bank, survey_id)))
+
     survey, changed = store.import_answers(
         prepared.team,
         prepared.quarter,
         bank.id,
         bank.version,
         prepared.answers,
-        complete=survey_is_complete(bank, chosen),
+        complete=complete,
+        respondent=prepared.respondent,
     )
-    return ImportResult(survey, changed, score_answers(bank, chosen))
+    return ImportResult(survey, changed, score_answers(bank, chosen_options(stored_answers(store, bank, survey.id))))
+
+
+def stored_answers(store: Store, bank: Bank, survey_id: int) -> dict[str, CombinedAnswer]:
+    """The answers a stored survey counts (team answers, else its respondents' combined), in bank order."""
+    return combine_answers(bank, store.answers_for(survey_id), store.respondent_answers_for(survey_id))
 
 
 def import_answers_file(
@@ -111,25 +147,16 @@ def import_answers_file(
     team: str | None = None,
     quarter: str | None = None,
     bank_name: str | None = None,
+    respondent: str | None = None,
 ) -> tuple[ImportResult, SurveyScore]:
     """``survey --answers FILE``: check the whole file, then (only then) open the store, import and score.
 
     A bad file leaves no trace, not even a new empty database: ``open_store`` is called after the checks.
     """
-    prepared = prepare_import(path, team=team, quarter=quarter, bank_name=bank_name)
+    prepared = prepare_import(path, team=team, quarter=quarter, bank_name=bank_name, respondent=respondent)
     with open_store() as store:
         result = apply_import(store, prepared)
         return result, score_survey(store, result.survey, team_evidence(store, result.survey.team), bank=prepared.bank)
-
-
-def show_team(store: Store, team: str, quarter: str | None = None, bank_name: str | None = None) -> SurveyScore:
-    """``show``: the team's survey of ``quarter`` (default: its latest) scored, beside its git evidence (the
-    latest metrics, and the metrics of every quarter). ``bank_name``: a shipped bank's id or a bank file."""
-    bank = load_bank(bank_name) if bank_name else None
-    survey = find_team_survey(store, team, quarter, bank.id if bank else None)
-    evidence = team_metrics(store, team, per_quarter=True)
-    scored = score_survey(store, survey, evidence.evidence() if evidence else None, bank=bank)
-    return replace(scored, metrics_by_quarter=evidence.by_quarter if evidence else {})
 
 
 def export_answers(store: Store, team: str, quarter: str | None = None, bank_name: str | None = None) -> str:
@@ -148,10 +175,20 @@ class SurveyScore:
     bank: Bank
     card: ScoreCard
     answers: dict[str, StoredAnswer]
+    """The team answers as stored (carried-over ones included)."""
     metrics: dict[str, float] = field(default_factory=dict)
     metrics_by_quarter: dict[str, dict[str, float]] = field(default_factory=dict)
     """Quarter -> quarter metric -> value, over the team's repositories (``show`` fills it)."""
     contradictions: tuple[Contradiction, ...] = ()
+    combined: dict[str, CombinedAnswer] = field(default_factory=dict)
+    """The answers the score counts, in bank order: the team's, else the respondents' combined."""
+    respondents: tuple[str, ...] = ()
+    """Everyone who answered as a respondent, in name order."""
+
+    @property
+    def chosen(self) -> dict[str, str]:
+        """Question id -> the option id the score counts."""
+        return chosen_options(self.combined)
 
 
 def find_team_survey(store: Store, team: str, quarter: str | None = None, bank_id: str | None = None) -> Survey:
@@ -183,7 +220,9 @@ def score_survey(
     if bank is None or bank.id != survey.bank_id:
         bank = load_bank(survey.bank_id)
     answers = store.answers_for(survey.id)
-    chosen = counted_answers(answers)
+    by_respondent = store.respondent_answers_for(survey.id)
+    combined = combine_answers(bank, answers, by_respondent)
+    chosen = chosen_options(combined)
     evidence = as_evidence(metrics)
     dismissals = store.dismissals_for(survey.team, bank.id) if evidence.latest else []
     return SurveyScore(
@@ -193,6 +232,8 @@ def score_survey(
         answers=answers,
         metrics={name: float(value) for name, value in evidence.latest.items() if value is not None},
         contradictions=tuple(find_contradictions(bank, chosen, evidence, dismissals)),
+        combined=combined,
+        respondents=tuple(respondent_names(by_respondent)),
     )
 
 
@@ -232,7 +273,29 @@ def score_json(result: SurveyScore) -> dict[str, Any]:
         "metrics_by_quarter": result.metrics_by_quarter,
         "contradictions": [contradiction_json(c) for c in result.contradictions],
         "updated_at": result.survey.updated_at,
+        "respondents": list(result.respondents),
+        "answers": [answer_json(answer) for answer in result.combined.values()],
+        "disagreement": disagreement_json(disagreement(result.bank, result.combined)),
     }
+
+
+def answer_json(answer: CombinedAnswer) -> dict[str, Any]:
+    """One item of ``show --json``'s ``answers`` (a contract: add keys, never rename)."""
+    return {
+        "question": answer.question_id,
+        "option": answer.option_id,
+        "points": answer.points,
+        "note": answer.note,
+        "link": answer.link,
+        "source": answer.source,
+        "by_respondent": {name: given.option_id for name, given in answer.by_respondent.items()},
+        "spread": answer.spread,
+        "disputed": answer.disputed,
+    }
+
+
+def disagreement_json(found: Disagreement) -> dict[str, Any]:
+    return {"overall": found.overall, "by_area": found.by_area}
 
 
 def contradiction_json(found: Contradiction) -> dict[str, Any]:
@@ -314,7 +377,7 @@ def team_overviews(store: Store, bank: Bank | None = None) -> list[TeamOverview]
                 continue
         scored = score_survey(store, survey, bank=survey_bank)
         card = scored.card
-        answered = len(counted_answers(scored.answers))
+        answered = len(scored.combined)
         status = "complete" if survey.status == "complete" else f"draft {answered / max(card.questions, 1):.0%}"
         rows.append(
             TeamOverview(

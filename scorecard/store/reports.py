@@ -35,7 +35,7 @@ class ReportQueries(ScanQueries):
             params.append(first_quarter)
         return self.db.execute(
             "select t.name, s.quarter, s.bank_id, s.bank_version, s.status, s.id, a.question_id, a.option_id, "
-            "a.points, a.note, a.answered_at, a.carried_over from surveys s join teams t on t.id = s.team_id "
+            "a.points, a.note, a.answered_at, a.carried_over, a.link from surveys s join teams t on t.id = s.team_id "
             f"left join answers a on a.survey_id = s.id where {' and '.join(where)} "
             "order by t.name, s.quarter, s.bank_id, a.rowid",
             params,

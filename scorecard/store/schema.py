@@ -276,6 +276,58 @@ def m008_dismissals(db: sqlite_utils.Database) -> None:
     db.table("dismissals").create_index(["team_id", "bank_id", "question_id"])
 
 
+@migrations()
+def m009_respondents_links_actions(db: sqlite_utils.Database) -> None:
+    """The quarterly review as a team practice (see :mod:`scorecard.survey.respondents` and
+    :mod:`scorecard.survey.actions`).
+
+    - ``answers.link``: where a team answer can be checked (a ticket, a CI job, a dashboard, a path).
+    - ``respondent_answers``: one person's blind answers to a survey, known by the name's key (case-folded), the
+      display name as first given. Kept apart from ``answers`` (the team answers) so every existing read of a
+      survey keeps its meaning: an answer without a respondent is the team answer, as before.
+    - ``actions``: what a team committed to fix: raise ``question_id`` to at least ``target_option``'s points by
+      the ``due`` quarter; ``created_quarter`` is the quarter it was recorded in; a dropped action keeps its row
+      with ``dropped_at`` and ``drop_reason``. Whether it was kept or missed is computed, never stored.
+    """
+    db.table("answers").add_column("link", str)
+    db.table("respondent_answers").create(
+        {
+            "survey_id": int,
+            "respondent_key": str,
+            "respondent": str,
+            "question_id": str,
+            "option_id": str,
+            "points": float,
+            "note": str,
+            "link": str,
+            "answered_at": str,
+        },
+        pk=("survey_id", "respondent_key", "question_id"),
+        foreign_keys=[("survey_id", "surveys", "id")],
+        not_null={"survey_id", "respondent_key", "respondent", "question_id", "option_id", "answered_at"},
+    )
+    db.table("actions").create(
+        {
+            "id": int,
+            "team_id": int,
+            "bank_id": str,
+            "question_id": str,
+            "target_option": str,
+            "due": str,
+            "owner": str,
+            "note": str,
+            "created_quarter": str,
+            "created_at": str,
+            "dropped_at": str,
+            "drop_reason": str,
+        },
+        pk="id",
+        foreign_keys=[("team_id", "teams", "id")],
+        not_null={"team_id", "bank_id", "question_id", "target_option", "due", "created_quarter", "created_at"},
+    )
+    db.table("actions").create_index(["team_id", "due"])
+
+
 def known_migration_names() -> list[str]:
     return [migration.name for migration in migrations._migrations]
 

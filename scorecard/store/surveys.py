@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from scorecard.store.connection import Database
 from scorecard.survey.records import AnswerInput, StoredAnswer, Survey, Team
+from scorecard.survey.respondents import respondent_key
 from scorecard.team_names import TeamNameError, normalize_team_name, team_key
 
 
@@ -82,12 +83,28 @@ class SurveyQueries(Database):
         return surveys[0] if surveys else None
 
     def answers_for(self, survey_id: int) -> dict[str, StoredAnswer]:
+        """The team answers of a survey (those without a respondent), question id -> answer, in answer order."""
         rows = self.db.execute(
-            "select question_id, option_id, points, note, answered_at, carried_over from answers "
+            "select question_id, option_id, points, note, answered_at, carried_over, link from answers "
             "where survey_id = ? order by rowid",
             [survey_id],
         )
-        return {r[0]: StoredAnswer(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows}
+        return {r[0]: StoredAnswer(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in rows}
+
+    def respondent_answers_for(self, survey_id: int) -> dict[str, dict[str, StoredAnswer]]:
+        """Each respondent's answers to a survey: name -> question id -> answer, names in key order."""
+        rows = self.db.execute(
+            "select respondent, question_id, option_id, points, note, answered_at, link from respondent_answers "
+            "where survey_id = ? order by respondent_key, rowid",
+            [survey_id],
+        )
+        found: dict[str, dict[str, StoredAnswer]] = {}
+        for name, *answer in rows:
+            question_id, option_id, points, note, answered_at, link = answer
+            found.setdefault(name, {})[question_id] = StoredAnswer(
+                question_id, option_id, points, note, answered_at, False, link
+            )
+        return found
 
     def _ensure_survey(self, team: Team, quarter: str, bank_id: str, bank_version: int) -> int:
         row = self.db.execute(
@@ -145,24 +162,54 @@ class SurveyQueries(Database):
             return
         for answer in self.answers_for(int(previous[0])).values():
             if not answer.carried_over and answer.question_id in questions:
-                carried = AnswerInput(answer.question_id, answer.option_id, answer.points, answer.note, True)
+                carried = AnswerInput(
+                    answer.question_id, answer.option_id, answer.points, answer.note, True, answer.link
+                )
                 self._upsert_answer(survey_id, carried, now)
 
-    def _upsert_answer(self, survey_id: int, answer: AnswerInput, now: str) -> bool:
-        """Write one answer; returns whether anything changed (same option and note: untouched)."""
+    def _upsert_answer(self, survey_id: int, answer: AnswerInput, now: str, respondent: str | None = None) -> bool:
+        """Write one answer, the team's or ``respondent``'s; returns whether anything changed (the same option,
+        note and link: untouched, its time included)."""
+        if respondent is not None:
+            return self._upsert_respondent_answer(survey_id, answer, now, respondent)
         current = self.db.execute(
-            "select option_id, points, note, carried_over from answers where survey_id = ? and question_id = ?",
+            "select option_id, points, note, carried_over, link from answers where survey_id = ? and question_id = ?",
             [survey_id, answer.question_id],
         ).fetchone()
-        wanted = (answer.option_id, answer.points, answer.note, int(answer.carried_over))
+        wanted = (answer.option_id, answer.points, answer.note, int(answer.carried_over), answer.link)
         if current is not None and tuple(current) == wanted:
             return False
         self.db.execute(
-            "insert into answers (survey_id, question_id, option_id, points, note, answered_at, carried_over) "
-            "values (?, ?, ?, ?, ?, ?, ?) on conflict (survey_id, question_id) do update set "
+            "insert into answers (survey_id, question_id, option_id, points, note, answered_at, carried_over, link) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (survey_id, question_id) do update set "
             "option_id = excluded.option_id, points = excluded.points, note = excluded.note, "
-            "answered_at = excluded.answered_at, carried_over = excluded.carried_over",
-            [survey_id, answer.question_id, *wanted[:3], now, wanted[3]],
+            "answered_at = excluded.answered_at, carried_over = excluded.carried_over, link = excluded.link",
+            [survey_id, answer.question_id, *wanted[:3], now, wanted[3], wanted[4]],
+        )
+        return True
+
+    def _upsert_respondent_answer(self, survey_id: int, answer: AnswerInput, now: str, respondent: str) -> bool:
+        # The name is normalised by the caller (scorecard.survey.respondents); its key makes one person of
+        # every spelling, and the first spelling stays the one shown.
+        key = respondent_key(respondent)
+        current = self.db.execute(
+            "select option_id, points, note, link from respondent_answers "
+            "where survey_id = ? and respondent_key = ? and question_id = ?",
+            [survey_id, key, answer.question_id],
+        ).fetchone()
+        wanted = (answer.option_id, answer.points, answer.note, answer.link)
+        if current is not None and tuple(current) == wanted:
+            return False
+        shown = self.db.execute(
+            "select respondent from respondent_answers where survey_id = ? and respondent_key = ? limit 1",
+            [survey_id, key],
+        ).fetchone()
+        self.db.execute(
+            "insert into respondent_answers (survey_id, respondent_key, respondent, question_id, option_id, points, "
+            "note, link, answered_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "on conflict (survey_id, respondent_key, question_id) do update set option_id = excluded.option_id, "
+            "points = excluded.points, note = excluded.note, link = excluded.link, answered_at = excluded.answered_at",
+            [survey_id, key, shown[0] if shown else respondent, answer.question_id, *wanted, now],
         )
         return True
 
@@ -173,26 +220,32 @@ class SurveyQueries(Database):
         bank_id: str,
         bank_version: int,
         answers: Iterable[AnswerInput],
-        complete: bool,
+        complete: bool | Callable[[int], bool],
+        respondent: str | None = None,
     ) -> tuple[Survey, int]:
-        """Write a whole answers file in one transaction: all of it or nothing.
+        """Write a whole answers file, the team's or one ``respondent``'s, in one transaction: all or nothing.
 
         Answers equal to the stored ones are left untouched (their time included), so importing the same file
-        twice changes nothing. Returns the survey and the number of answers that changed.
+        twice changes nothing. ``complete``: the survey's status after the import, or a function of the survey id
+        that decides it from what is stored once the answers are in (read inside the transaction, so two
+        respondents importing at once cannot both miss the other's answers). Returns the survey and the number
+        of answers that changed.
         """
         now = self._now()
         with self._writing():
             team_row = self._ensure_team(team)
             survey_id = self._ensure_survey(team_row, quarter, bank_id, bank_version)
-            changed = sum(self._upsert_answer(survey_id, answer, now) for answer in answers)
+            changed = sum(self._upsert_answer(survey_id, answer, now, respondent) for answer in answers)
+            if callable(complete):
+                complete = complete(survey_id)
             self._set_status(survey_id, complete, now, touched=changed > 0)
         return self._surveys("s.id = ?", [survey_id])[0], changed
 
-    def record_answer(self, survey_id: int, answer: AnswerInput) -> None:
-        """Save one answer the moment it is given, in its own transaction (the interactive survey)."""
+    def record_answer(self, survey_id: int, answer: AnswerInput, respondent: str | None = None) -> None:
+        """Save one answer (the team's, or ``respondent``'s) the moment it is given, in its own transaction."""
         now = self._now()
         with self._writing():
-            if self._upsert_answer(survey_id, answer, now):
+            if self._upsert_answer(survey_id, answer, now, respondent):
                 self.db.execute("update surveys set updated_at = ? where id = ?", [now, survey_id])
 
     def set_survey_status(self, survey_id: int, complete: bool) -> None:

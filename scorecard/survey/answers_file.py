@@ -4,9 +4,11 @@
 team: ranking
 quarter: 2026Q4        # optional, default: the current quarter
 bank: sculley2015      # optional, default: sculley2015
+respondent: Ana        # optional: one person's answers; without it, the team answers
 answers:
   entanglement-1: automated-checks          # an option id
   glue-code-2: {option: manual, note: "wrapped in our own predictor API"}
+  monitoring-1: {option: alerts, link: "https://ci.example.com/job/drift"}
   feedback-1: na
 ```
 Reading checks the whole file against its bank and reports every unknown question and option at once (the
@@ -16,7 +18,7 @@ What is refused, and why: YAML's own types are never turned into text (``team: n
 2026`` a number: each says so rather than becoming "False" or "2026"); a key given twice anywhere (YAML would
 silently keep the last); aliases (``*name``), because a 414-byte file of nested aliases is 400 MB once walked,
 and refusing them costs nothing where a cap would count every expansion (see :mod:`.yaml_file`); a file over
-1 MB and a note over 2,000 characters. Every message quotes at most :data:`SHOWN` characters of a value.
+1 MB, a note over 2,000 characters, a link over 500 or on more than one line. Every message quotes at most :data:`SHOWN` characters of a value.
 """
 
 from __future__ import annotations
@@ -33,16 +35,19 @@ from scorecard.errors import ScorecardError, describe, one_line
 from scorecard.quarters import QuarterError, normalize_quarter
 from scorecard.survey.bank import Bank
 from scorecard.survey.records import AnswerInput, StoredAnswer
+from scorecard.survey.respondents import RespondentError, normalize_respondent
 from scorecard.survey.yaml_file import LineDict, YamlFileError, parse_yaml, read_text
 
 MAX_ANSWERS_FILE_BYTES = 1_000_000
 MAX_NOTE = 2_000
+MAX_LINK = 500
 SHOWN = 60
 """Characters of a value quoted in a message."""
 LISTED = 5
 """Problems, or unknown ids, listed in one message (each cut to 150 characters); the rest are counted."""
 MAX_MESSAGE = 1_000
-FIELDS = ("team", "quarter", "bank", "answers")
+FIELDS = ("team", "quarter", "bank", "respondent", "answers")
+ANSWER_KEYS = ("option", "note", "link")
 
 
 class AnswersError(ScorecardError):
@@ -54,6 +59,7 @@ class FileAnswer:
     question_id: str
     option_id: str
     note: str | None = None
+    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,8 @@ class AnswersFile:
     quarter: str | None
     bank: str | None
     answers: tuple[FileAnswer, ...]
+    respondent: str | None = None
+    """Whose answers the file holds (normalised); None: the team answers."""
 
 
 def file_label(path: Path | str) -> str:
@@ -98,26 +106,41 @@ def _duplicates(node: LineDict, what: str = "") -> list[str]:
     return [f"line {line}: {what}{_key(key)} given twice" for key, line in node.duplicates]
 
 
+def _text_problem(shown: str, key: str, value: Any, limit: int) -> str | None:
+    """What is wrong with a note or link (None when it is fine or absent)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return f"{shown}: {key} must be text, not {_kind(value)}"
+    if len(value) > limit:
+        return f"{shown}: {key} has {len(value):,} characters, at most {limit:,}"
+    if key == "link" and value.strip() != one_line(value.strip(), limit):
+        return f"{shown}: a link is one line of plain text (no line breaks or control characters)"
+    return None
+
+
 def _answer(question_id: str, value: Any) -> FileAnswer | list[str]:
     """One entry of ``answers:``; the problems when it is malformed."""
     shown = one_line(question_id, SHOWN)
-    note = None
+    note = link = None
     if isinstance(value, LineDict):
         problems = _duplicates(value, f"{shown}: ")
-        unknown_keys = [_key(key) for key in value if key not in ("option", "note")]
+        unknown_keys = [_key(key) for key in value if key not in ANSWER_KEYS]
         if unknown_keys:
-            problems.append(f"{shown}: unknown keys {_listed(unknown_keys, ', ')} (use option and note)")
-        note = value.get("note")
-        if note is not None and not isinstance(note, str):
-            problems.append(f"{shown}: note must be text, not {_kind(note)}")
-        elif note is not None and len(note) > MAX_NOTE:
-            problems.append(f"{shown}: note has {len(note):,} characters, at most {MAX_NOTE:,}")
+            problems.append(f"{shown}: unknown keys {_listed(unknown_keys, ', ')} (use {', '.join(ANSWER_KEYS)})")
+        note, link = value.get("note"), value.get("link")
+        for key, given, limit in (("note", note, MAX_NOTE), ("link", link, MAX_LINK)):
+            problem = _text_problem(shown, key, given, limit)
+            if problem:
+                problems.append(problem)
         if problems:
             return problems
         value = value.get("option")
     if not isinstance(value, str) or not value.strip():
         return [f"{shown}: give an option id (text), not {describe(value, SHOWN)}"]
-    return FileAnswer(question_id, value.strip(), note if note else None)
+    return FileAnswer(
+        question_id, value.strip(), note if note else None, link.strip() if link and link.strip() else None
+    )
 
 
 def _answers(raw: Any) -> tuple[list[FileAnswer], list[str]]:
@@ -173,6 +196,12 @@ def read_answers_file(path: Path | str) -> AnswersFile:
     team = _text_field(data, "team", "text", problems)
     quarter = _text_field(data, "quarter", "text like 2026Q4", problems)
     bank = _text_field(data, "bank", "text (a bank id or file)", problems)
+    respondent = _text_field(data, "respondent", "text (a person's name)", problems)
+    if respondent is not None:
+        try:
+            respondent = normalize_respondent(respondent)
+        except RespondentError as error:
+            problems.append(f"line {data.line_of('respondent')}: {error}")
     answers, answer_problems = _answers(data.get("answers"))
     problems.extend(answer_problems)
     if quarter is not None:
@@ -182,7 +211,9 @@ def read_answers_file(path: Path | str) -> AnswersFile:
             problems.append(f"line {data.line_of('quarter')}: {error}")
     if problems:
         raise AnswersError(one_line(f"{file_label(path)}: {_listed(problems)}", MAX_MESSAGE))
-    return AnswersFile(path=str(path), team=team, quarter=quarter, bank=bank, answers=tuple(answers))
+    return AnswersFile(
+        path=str(path), team=team, quarter=quarter, bank=bank, answers=tuple(answers), respondent=respondent
+    )
 
 
 def resolve_answers(bank: Bank, answers: Iterable[FileAnswer], source: str = "answers") -> list[AnswerInput]:
@@ -201,7 +232,7 @@ def resolve_answers(bank: Bank, answers: Iterable[FileAnswer], source: str = "an
             choices = one_line("|".join(o.id for o in question.all_options), 120)
             unknown_options.append(f"{question.id}: {one_line(answer.option_id, SHOWN)} (choose {choices})")
             continue
-        resolved.append(AnswerInput(question.id, option.id, option.points, answer.note))
+        resolved.append(AnswerInput(question.id, option.id, option.points, answer.note, link=answer.link))
     problems = []
     if unknown_questions:
         problems.append(f"unknown question ids for bank {bank.id}: {_listed(unknown_questions, ', ')}")
@@ -212,8 +243,11 @@ def resolve_answers(bank: Bank, answers: Iterable[FileAnswer], source: str = "an
     return resolved
 
 
-def answers_yaml(team: str, quarter: str, bank: Bank, answers: dict[str, StoredAnswer]) -> str:
-    """The answers file for a survey, questions in bank order; reading it back gives the same answers.
+def answers_yaml(
+    team: str, quarter: str, bank: Bank, answers: dict[str, StoredAnswer], respondent: str | None = None
+) -> str:
+    """The answers file for a survey's team answers (or ``respondent``'s), questions in bank order; reading it
+    back gives the same answers.
 
     Carried-over answers that were never confirmed are left out: they do not count, so they are not exported.
     """
@@ -223,9 +257,10 @@ def answers_yaml(team: str, quarter: str, bank: Bank, answers: dict[str, StoredA
         answer = answers.get(question_id)
         if answer is None or answer.carried_over:
             continue
-        if answer.note:
-            entries[question_id] = {"option": answer.option_id, "note": answer.note}
-        else:
-            entries[question_id] = answer.option_id
-    document = {"team": team, "quarter": quarter, "bank": bank.id, "answers": entries}
+        extra = {key: value for key, value in (("note", answer.note), ("link", answer.link)) if value}
+        entries[question_id] = {"option": answer.option_id, **extra} if extra else answer.option_id
+    document: dict[str, Any] = {"team": team, "quarter": quarter, "bank": bank.id}
+    if respondent is not None:
+        document["respondent"] = respondent
+    document["answers"] = entries
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)

@@ -20,6 +20,7 @@ SURVEY_ANSWER_COLUMNS = (
     "note",
     "answered_at",
     "carried_over",
+    "link",
 )
 """The columns of the store's bulk read of answers (one row per answer with its survey), as the report reads it."""
 
@@ -58,6 +59,8 @@ class StoredAnswer:
     answered_at: str
     carried_over: bool = False
     """Last quarter's answer, not yet confirmed: it does not count until it is."""
+    link: str | None = None
+    """Where the answer can be checked: a ticket, a CI job, a dashboard, a path."""
 
 
 @dataclass(frozen=True)
@@ -69,3 +72,4 @@ class AnswerInput:
     points: float | None
     note: str | None = None
     carried_over: bool = False
+    link: str | None = None

@@ -51,8 +51,11 @@ class ScorecardApp(App[None]):
         team: str | None = None,
         quarter: str | None = None,
         bank_name: str | None = None,
+        respondent: str | None = None,
     ) -> None:
         super().__init__()
+        self.respondent_override = respondent
+        """``--respondent NAME`` from the command line: answer as NAME without asking."""
         self.store = store
         self.clock = clock
         self.evidence = evidence
@@ -188,6 +191,7 @@ def make_app(
     bank_name: str | None = None,
     clock: Clock | None = None,
     evidence: EvidenceSource | None = None,
+    respondent: str | None = None,
 ) -> ScorecardApp:
     """Build the app for the CLI and for tests alike: pass a store, or the path of one to open."""
     clock = clock or (lambda: datetime.now(UTC))
@@ -202,4 +206,5 @@ def make_app(
         team=team,
         quarter=normalize_quarter(quarter) if quarter else None,
         bank_name=bank_name,
+        respondent=respondent,
     )

@@ -4,81 +4,22 @@ Every failure a user can cause ends as one line ``Error: ...`` on stderr and a n
 input or environment, 2 for bad usage, 130 for Ctrl-C. ``--json`` prints JSON for scripts; people get rich
 output (:mod:`scorecard.console`).
 
-``--db`` is accepted before the command (``scorecard --db F show ...``) and after it; the one after wins, then
-the one before, then ``$SCORECARD_DB``, then the default file (:func:`scorecard.paths.resolve_db_path`).
+The shared parts (errors, ``--db``) are in :mod:`.common`; a group with several commands of its own has its
+module (:mod:`.evidence`, :mod:`.actions`).
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from scorecard import console
-from scorecard.errors import ScorecardError, one_line
-from scorecard.paths import DB_ENV_VAR, resolve_db_path
-from scorecard.store import Store
+from scorecard.cli.common import ScorecardGroup, database_path, db_option, json_option, open_store
+from scorecard.cli.evidence import evidence
 from scorecard.survey.bank import DEFAULT_BANK
 from scorecard.team_names import normalize_team_name
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class ScorecardGroup(click.Group):
-    """Turns every :class:`ScorecardError` into ``Error: <one line>`` and exit 1, and hides tracebacks."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ScorecardError as error:
-            # Messages quote user text: escaped and cut short, so a name cannot retitle the terminal or split
-            # the one line scripts read.
-            raise click.ClickException(one_line(str(error), limit=1000)) from None
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-            raise
-        except BrokenPipeError:
-            # The reader went away (`scorecard show | head`): stop quietly, as Unix tools do.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            ctx.exit(1)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            ctx.exit(130)
-        except Exception as error:  # a bug: still one line for the user, the traceback on request
-            if os.environ.get("SCORECARD_DEBUG"):
-                traceback.print_exc()
-            raise click.ClickException(
-                one_line(f"internal error ({type(error).__name__}: {error}); set SCORECARD_DEBUG=1 for the traceback")
-            ) from None
-
-
-def db_option(func: F) -> F:
-    # No envvar here: $SCORECARD_DB is read once, after both command-line places (see the module docstring).
-    return click.option(
-        "--db",
-        "db_path",
-        type=click.Path(dir_okay=True, path_type=Path),
-        help=f"SQLite database file (default: ${DB_ENV_VAR}, else one file in the user data directory).",
-    )(func)
-
-
-def json_option(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
-
-
-def database_path(db_path: Path | None) -> Path:
-    """The database a command uses: its own ``--db``, else the group's, else the environment's, else the default."""
-    group_value = click.get_current_context().find_root().params.get("db_path")
-    return resolve_db_path(db_path or group_value)
-
-
-def open_store(db_path: Path | None, create: bool = True) -> Store:
-    """The command's database; ``create=False`` for commands that only read (a typo makes no new file)."""
-    return Store.open(database_path(db_path), create=create)
 
 
 @click.group(cls=ScorecardGroup, invoke_without_command=True)
@@ -95,15 +36,21 @@ def main(ctx: click.Context, db_path: Path | None) -> None:
 
 
 def run_tui(
-    db_path: Path | None, team: str | None = None, quarter: str | None = None, bank_name: str | None = None
+    db_path: Path | None,
+    team: str | None = None,
+    quarter: str | None = None,
+    bank_name: str | None = None,
+    respondent: str | None = None,
 ) -> None:
-    """Open the terminal interface; it needs a real terminal on both ends. The quarter and the bank are checked
-    first, so a typo opens (or creates) no database."""
+    """Open the terminal interface; it needs a real terminal on both ends. The quarter, the bank and the
+    respondent are checked first, so a typo opens (or creates) no database."""
     from scorecard.quarters import normalize_quarter
     from scorecard.survey.bank_file import load_bank
+    from scorecard.survey.respondents import normalize_respondent
 
     quarter = normalize_quarter(quarter) if quarter else None
     team = normalize_team_name(team) if team else None
+    respondent = normalize_respondent(respondent) if respondent else None
     if bank_name:
         load_bank(bank_name)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -112,7 +59,9 @@ def run_tui(
         )
     from scorecard.tui import make_app  # Textual is imported only when the TUI runs
 
-    make_app(db_path=database_path(db_path), team=team, quarter=quarter, bank_name=bank_name).run()
+    make_app(
+        db_path=database_path(db_path), team=team, quarter=quarter, bank_name=bank_name, respondent=respondent
+    ).run()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -205,6 +154,9 @@ def questions_metrics(as_json: bool) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Import this YAML answers file instead of asking interactively.",
 )
+@click.option(
+    "--respondent", help="Answer as this person (blind, combined with the others'); without it, the team answers."
+)
 @db_option
 @json_option
 def survey(
@@ -212,6 +164,7 @@ def survey(
     quarter: str | None,
     bank_name: str | None,
     answers_path: Path | None,
+    respondent: str | None,
     db_path: Path | None,
     as_json: bool,
 ) -> None:
@@ -221,10 +174,15 @@ def survey(
     if answers_path is None:
         if not team:
             raise click.UsageError("the interactive survey needs --team T (or pass --answers FILE)")
-        run_tui(db_path, team=team, quarter=quarter, bank_name=bank_name)
+        run_tui(db_path, team=team, quarter=quarter, bank_name=bank_name, respondent=respondent)
         return
     result, scored = import_answers_file(
-        answers_path, lambda: open_store(db_path), team=team, quarter=quarter, bank_name=bank_name
+        answers_path,
+        lambda: open_store(db_path),
+        team=team,
+        quarter=quarter,
+        bank_name=bank_name,
+        respondent=respondent,
     )
     if as_json:
         console.print_json({**score_json(scored), "changed": result.changed})
@@ -408,70 +366,4 @@ def answers_export(
     click.echo(f"Wrote {output}", err=True)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# evidence
-
-
-@main.group(cls=ScorecardGroup)
-def evidence() -> None:
-    """Contradictions between answers and git evidence that a team examined and set aside."""
-
-
-@evidence.command("dismiss")
-@click.option("--team", required=True, help="Team name.")
-@click.option("--question", "question_id", required=True, help="The question whose contradiction to dismiss.")
-@click.option("--reason", required=True, help="Why the evidence does not apply (kept, and shown in the report).")
-@click.option(
-    "--margin",
-    type=float,
-    default=0.2,
-    show_default=True,
-    help="How far (a fraction: 0.2 = 20%) a value may move before the dismissal lapses.",
-)
-@click.option("--bank", "bank_name", help="The survey of this bank (default: the team's latest survey).")
-@db_option
-@json_option
-def evidence_dismiss(
-    team: str,
-    question_id: str,
-    reason: str,
-    margin: float,
-    bank_name: str | None,
-    db_path: Path | None,
-    as_json: bool,
-) -> None:
-    """Dismiss every rule of a question that fires against the team's latest survey, with a reason.
-
-    A dismissal holds while each value the rule measured stays within the margin of its value now; past it,
-    the contradiction shows again.
-    """
-    from scorecard.services.dismissals import check_margin, check_reason, dismiss_question, dismissal_json
-
-    team = normalize_team_name(team)  # inputs first: a bad one opens no database
-    reason, margin = check_reason(reason), check_margin(margin)
-    with open_store(db_path, create=False) as store:
-        dismissed = dismiss_question(store, team, question_id, reason, margin, bank_name)
-    if as_json:
-        console.print_json([dismissal_json(d) for d in dismissed])
-    else:
-        console.print_dismissed(dismissed)
-
-
-@evidence.command("list")
-@click.option("--team", required=True, help="Team name.")
-@click.option("--bank", "bank_name", help="A custom bank file the dismissals' rules are in.")
-@db_option
-@json_option
-def evidence_list(team: str, bank_name: str | None, db_path: Path | None, as_json: bool) -> None:
-    """The team's dismissals, newest first, each holding, lapsed, superseded or of a rule that is gone."""
-    from scorecard.services.dismissals import dismissal_states, state_json
-    from scorecard.survey.bank_file import load_bank
-
-    team = normalize_team_name(team)
-    bank = load_bank(bank_name) if bank_name else None
-    with open_store(db_path, create=False) as store:
-        states = dismissal_states(store, team, bank)
-    if as_json:
-        console.print_json([state_json(found) for found in states])
-    else:
-        console.print_dismissal_states(states)
+main.add_command(evidence)
