@@ -65,8 +65,35 @@ def print_score(scored: Any) -> None:
             Text(weakest),
         )
     out.print(table)
+    _print_respondents(out, scored)
     _print_improvements(out, bank, card.improvements)
     print_contradictions(out, scored.contradictions)
+
+
+DISPUTES_SHOWN = 5
+
+
+def _print_respondents(out: Console, scored: Any) -> None:
+    """Who answered, how far apart they are, and the questions they dispute (most spread first)."""
+    if not scored.respondents:
+        return
+    from_respondents = sum(1 for answer in scored.combined.values() if answer.source == "respondents")
+    out.print(
+        Text(
+            f"\nRespondents: {', '.join(scored.respondents)} · {from_respondents} answer(s) combined from theirs "
+            "(the lower median), the rest the team's"
+        )
+    )
+    disputed = sorted(
+        (answer for answer in scored.combined.values() if answer.disputed), key=lambda a: -(a.spread or 0.0)
+    )
+    for answer in disputed[:DISPUTES_SHOWN]:
+        views = ", ".join(f"{name}: {given.option_id}" for name, given in answer.by_respondent.items())
+        spread = f"spread {answer.spread:g}" if answer.spread is not None else "na vs answered"
+        settled = " · team answer " + answer.option_id if answer.source == "team" else ""
+        out.print(Text(f"  disputed {answer.question_id} ({spread}): {views}{settled}"))
+    if len(disputed) > DISPUTES_SHOWN:
+        out.print(Text(f"  and {len(disputed) - DISPUTES_SHOWN} more disputed: settle them in the review meeting (m)"))
 
 
 EXAMPLES_SHOWN = 3
@@ -119,6 +146,49 @@ def print_dismissal_states(states: Sequence[Any]) -> None:
         state = found.state + (" (firing)" if found.firing else "")
         table.add_row(Text(d.question_id), state, d.created_at[:10], then, now, Text(d.reason))
     out.print(table)
+
+
+def _action_line(state: Any, recorded: bool = False) -> Text:
+    a = state.action
+    who = f", owner {a.owner}" if a.owner else ""
+    when = f", recorded {a.created}" if recorded else ""
+    kept = f" in {state.kept_in}" if state.kept_in else ""
+    return Text(f"#{a.id} {a.question_id}: at least {a.target} by {a.due}{who}{when} ({state.status}{kept})")
+
+
+def print_action_added(state: Any) -> None:
+    """An action just recorded (:class:`scorecard.survey.actions.ActionState`)."""
+    a = state.action
+    out = stdout()
+    out.print(Text(f"Recorded action {a.id} for {a.team} ({a.bank_id}, {a.created}):"))
+    out.print(Text("  ").append(_action_line(state)))
+    if a.note:
+        out.print(Text(f"  note: {a.note}"))
+
+
+def print_action_dropped(state: Any) -> None:
+    a = state.action
+    out = stdout()
+    out.print(Text(f"Dropped action {a.id} of {a.team}: ").append(_action_line(state)))
+    out.print(Text(f"  reason: {a.drop_reason}"))
+
+
+def print_actions(states: Sequence[Any]) -> None:
+    """Every action of a team with its status (:class:`scorecard.survey.actions.ActionState`)."""
+    out = stdout()
+    if not states:
+        out.print(
+            "No actions yet: `scorecard actions add --team T --question ID --target OPTION --due QUARTER` records one."
+        )
+        return
+    # Lines, not a table: question and option ids are long, and a table of eight columns cuts them at 80.
+    for state in states:
+        a = state.action
+        out.print(_action_line(state, recorded=True))
+        if a.note:
+            out.print(Text(f"    note: {a.note}"))
+        if a.drop_reason:
+            out.print(Text(f"    dropped: {a.drop_reason}"))
 
 
 def print_evidence_only(shown: Any) -> None:

@@ -20,6 +20,11 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_readme_example_answers_file_is_the_shipped_example_format():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for question in ("entanglement-1: automated-checks", "glue-code-2: {option: manual", "feedback-1: na"):
+    for question in (
+        "entanglement-1: automated-checks",
+        "glue-code-2: {option: manual",
+        "feedback-1: na",
+        "monitoring-1: {option: alerting, link:",
+    ):
         assert question in readme
         assert question in (ROOT / "examples" / "answers.yaml").read_text(encoding="utf-8")

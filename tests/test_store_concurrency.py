@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import sqlite3
 import subprocess
@@ -100,3 +101,38 @@ def test_processes_opening_one_new_database_at_once_all_switch_it_to_wal(tmp_pat
     for round_number in range(ROUNDS):
         with closing(sqlite3.connect(tmp_path / f"{round_number}.db")) as conn:
             assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+RESPONDENT_ANSWERS = "team: ranking\nquarter: 2026Q4\nbank: {bank}\nrespondent: person-{n}\nanswers:\n  a-1: {option}\n"
+
+
+@pytest.mark.slow
+def test_ten_respondents_importing_into_one_survey_at_once_all_land(tmp_path, tiny_bank_path):
+    """Figures: 10 `scorecard survey --answers --respondent` processes started together on one new database, all
+    into one team's survey of one quarter (the first creates the team and the survey, the others find them inside
+    their own write transaction): 10 land, and the survey counts the lower median of the 10 answers."""
+    scorecard = str(Path(sys.executable).with_name("scorecard"))
+    db = tmp_path / "review.db"
+    commands = []
+    for n in range(SURVEY_WRITERS):
+        answers = tmp_path / f"person-{n}.yaml"
+        option = ("none", "some", "all")[n % 3]
+        answers.write_text(RESPONDENT_ANSWERS.format(n=n, bank=tiny_bank_path, option=option), encoding="utf-8")
+        commands.append([scorecard, "survey", "--answers", str(answers), "--db", str(db)])
+    processes = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands]
+    failures = [stderr for process in processes if (stderr := process.communicate(timeout=120)[1].strip())]
+    assert failures == [] and [process.returncode for process in processes] == [0] * SURVEY_WRITERS
+
+    shown = subprocess.run(
+        [scorecard, "show", "--team", "ranking", "--bank", str(tiny_bank_path), "--json", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    document = json.loads(shown.stdout)
+    assert document["respondents"] == sorted(f"person-{n}" for n in range(SURVEY_WRITERS))
+    # none x4 (n = 0, 3, 6, 9), some x3, all x3: sorted, the lower median (5th of 10) is "some"
+    assert document["answers"][0]["option"] == "some" and document["answers"][0]["disputed"]
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("select count(*) from surveys").fetchone()[0] == 1
+        assert conn.execute("select count(*) from respondent_answers").fetchone()[0] == SURVEY_WRITERS

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from scorecard.services.answer_export import export_answer_files
+from scorecard.services.show import show_team
 from scorecard.services.surveys import (
     SurveyNotFound,
-    export_answers,
     import_answers_file,
     team_overviews,
 )
-from scorecard.services.show import show_team
 from scorecard.store import Store
 from scorecard.survey.answers_file import AnswersError
 
@@ -58,8 +58,9 @@ def test_show_team_finds_the_latest_survey_and_says_when_there_is_none(store, an
 
 def test_export_writes_back_what_was_imported(store, answers_path, tiny_bank_path):
     import_answers_file(answers_path, lambda: store_view(store))
-    text = export_answers(store, "ranking", bank_name=str(tiny_bank_path))
-    assert "a-1: all" in text and "note: half the jobs" in text
+    [exported] = export_answer_files(store, "ranking", bank_name=str(tiny_bank_path))
+    text = exported.text
+    assert exported.respondent is None and "a-1: all" in text and "note: half the jobs" in text
 
 
 def test_the_home_overview_scores_each_teams_latest_survey(store, answers_path, tiny_bank):

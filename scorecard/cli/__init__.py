@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from scorecard import console
+from scorecard.cli.actions import actions
 from scorecard.cli.common import ScorecardGroup, database_path, db_option, json_option, open_store
 from scorecard.cli.evidence import evidence
 from scorecard.survey.bank import DEFAULT_BANK
@@ -185,11 +186,12 @@ def survey(
         respondent=respondent,
     )
     if as_json:
-        console.print_json({**score_json(scored), "changed": result.changed})
+        console.print_json({**score_json(scored), "changed": result.changed, "actions_added": result.actions_added})
         return
     found = result.survey
+    added = f" and {result.actions_added} new action(s)" if result.actions_added else ""
     click.echo(
-        f"Imported {result.changed} changed answer(s) for {found.team} {found.quarter} "
+        f"Imported {result.changed} changed answer(s){added} for {found.team} {found.quarter} "
         f"({found.bank_id} v{found.bank_version}, {found.status})."
     )
     console.print_score(scored)
@@ -345,25 +347,54 @@ def answers() -> None:
 @click.option("--team", required=True, help="Team name.")
 @click.option("--quarter", help="Quarter like 2026Q4 (default: the team's latest).")
 @click.option("--bank", "bank_name", help="Only surveys of this bank.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here, not stdout.")
+@click.option("--respondent", help="Only this respondent's answers (default: the team's, and each respondent's).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write here, not stdout; each respondent's file goes beside it (answers.NAME.yaml).",
+)
 @db_option
 def answers_export(
-    team: str | None, quarter: str | None, bank_name: str | None, output: Path | None, db_path: Path | None
+    team: str,
+    quarter: str | None,
+    bank_name: str | None,
+    respondent: str | None,
+    output: Path | None,
+    db_path: Path | None,
 ) -> None:
-    """Write a survey's answers as YAML (the same format `survey --answers` reads)."""
+    """Write a survey's answers as YAML (the same format `survey --answers` reads).
+
+    Without --respondent, the team answers go to stdout (or -o FILE) and, with -o, each respondent's answers to a
+    file of their own beside it; stdout holds one file, so it names the respondents it leaves out.
+    """
     from scorecard.files import refuse_overwriting_database, write_text_atomically
-    from scorecard.services.surveys import export_answers
+    from scorecard.services.answer_export import export_answer_files, respondent_file_path
+    from scorecard.survey.respondents import normalize_respondent
 
     team = normalize_team_name(team)
-    if output is not None:
-        refuse_overwriting_database(output, database_path(db_path))
+    respondent = normalize_respondent(respondent) if respondent is not None else None
     with open_store(db_path, create=False) as store:
-        text = export_answers(store, team, quarter, bank_name)
+        files = export_answer_files(store, team, quarter, bank_name, respondent)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(files[0].text, nl=False)
+        left_out = [exported.respondent for exported in files[1:] if exported.respondent]
+        if left_out:
+            click.echo(f"Left out {len(left_out)} respondent(s): use --respondent NAME or -o FILE.", err=True)
         return
-    write_text_atomically(output, text)
-    click.echo(f"Wrote {output}", err=True)
+    taken: set[Path] = set()
+    paths = [
+        output
+        if exported.respondent is None or respondent
+        else respondent_file_path(output, exported.respondent, taken)
+        for exported in files
+    ]
+    for path in paths:  # every target is checked before any is written
+        refuse_overwriting_database(path, database_path(db_path))
+    for path, exported in zip(paths, files, strict=True):
+        write_text_atomically(path, exported.text)
+        click.echo(f"Wrote {path}", err=True)
 
 
 main.add_command(evidence)
+main.add_command(actions)

@@ -105,7 +105,7 @@ def dismiss_question(
     scored = score_survey(store, survey, evidence, bank=bank)
     found = [c for c in scored.contradictions if c.question_id == question.id]
     if not found:
-        answer = scored.answers.get(question.id)
+        answer = scored.combined.get(question.id)
         raise DismissalError(
             f"no evidence rule of {question.id} fires against the answer of team {describe(survey.team)} "
             f"({answer.option_id if answer else 'none'}, {survey.quarter}): nothing to dismiss"

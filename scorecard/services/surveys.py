@@ -15,7 +15,14 @@ from scorecard.errors import ScorecardError, describe
 from scorecard.quarters import current_quarter, normalize_quarter
 from scorecard.services.team_metrics import team_evidence
 from scorecard.store import Store
-from scorecard.survey.answers_file import AnswersError, answers_yaml, file_label, read_answers_file, resolve_answers
+from scorecard.survey.actions import Action
+from scorecard.survey.answers_file import (
+    AnswersError,
+    file_label,
+    read_answers_file,
+    resolve_actions,
+    resolve_answers,
+)
 from scorecard.survey.bank import DEFAULT_BANK, Bank
 from scorecard.survey.bank_file import load_bank
 from scorecard.survey.contradictions import Contradiction, Evidence, as_evidence, find_contradictions
@@ -49,6 +56,8 @@ class PreparedImport:
     answers: tuple[AnswerInput, ...]
     respondent: str | None = None
     """Whose answers these are; None: the team answers."""
+    actions: tuple[Action, ...] = ()
+    """The file's ``actions:``, checked against the bank (stored unless the team has them already)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,8 @@ class ImportResult:
     changed: int
     """Answers written or changed by this import (0 when the same file is imported again)."""
     card: ScoreCard
+    actions_added: int = 0
+    """Actions of the file the team did not have yet (0 when the same file is imported again)."""
 
 
 def prepare_import(
@@ -79,7 +90,8 @@ def prepare_import(
     quarter_name = normalize_quarter(quarter) if quarter else parsed.quarter or current_quarter(now)
     bank = load_bank(bank_name or parsed.bank or DEFAULT_BANK)
     resolved = resolve_answers(bank, parsed.answers, source=file_label(path))
-    return PreparedImport(team_name, quarter_name, bank, tuple(resolved), who)
+    actions = resolve_actions(bank, team_name, quarter_name, parsed.actions, source=file_label(path))
+    return PreparedImport(team_name, quarter_name, bank, tuple(resolved), who, tuple(actions))
 
 
 def _import_respondent(path: Path | str, in_file: str | None, option: str | None) -> str | None:
@@ -118,13 +130,14 @@ def _import_team(path: Path | str, in_file: str | None, option: str | None) -> s
 
 
 def apply_import(store: Store, prepared: PreparedImport) -> ImportResult:
-    """Store a prepared import in one transaction (all or nothing) and score the survey it leaves."""
+    """Store a prepared import (its answers and the actions the team has not yet) in one transaction, all or
+    nothing, and score the survey it leaves."""
     bank = prepared.bank
 
     def complete(survey_id: int) -> bool:
         return survey_is_complete(bank, chosen_options(stored_answers(store, bank, survey_id)))
 
-    survey, changed = store.import_answers(
+    survey, changed, added = store.import_answers_with_actions(
         prepared.team,
         prepared.quarter,
         bank.id,
@@ -132,8 +145,10 @@ def apply_import(store: Store, prepared: PreparedImport) -> ImportResult:
         prepared.answers,
         complete=complete,
         respondent=prepared.respondent,
+        actions=prepared.actions,
     )
-    return ImportResult(survey, changed, score_answers(bank, chosen_options(stored_answers(store, bank, survey.id))))
+    card = score_answers(bank, chosen_options(stored_answers(store, bank, survey.id)))
+    return ImportResult(survey, changed, card, len(added))
 
 
 def stored_answers(store: Store, bank: Bank, survey_id: int) -> dict[str, CombinedAnswer]:
@@ -157,14 +172,6 @@ def import_answers_file(
     with open_store() as store:
         result = apply_import(store, prepared)
         return result, score_survey(store, result.survey, team_evidence(store, result.survey.team), bank=prepared.bank)
-
-
-def export_answers(store: Store, team: str, quarter: str | None = None, bank_name: str | None = None) -> str:
-    """``answers export``: the answers file of a survey (bank order; unconfirmed carry-overs left out)."""
-    bank = load_bank(bank_name) if bank_name else None
-    found = find_team_survey(store, team, quarter, bank.id if bank else None)
-    bank = bank if bank is not None and bank.id == found.bank_id else load_bank(found.bank_id)
-    return answers_yaml(found.team, found.quarter, bank, store.answers_for(found.id))
 
 
 @dataclass(frozen=True)

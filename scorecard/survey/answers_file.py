@@ -10,6 +10,9 @@ answers:
   glue-code-2: {option: manual, note: "wrapped in our own predictor API"}
   monitoring-1: {option: alerts, link: "https://ci.example.com/job/drift"}
   feedback-1: na
+actions:               # optional: what the team committed to (see scorecard.survey.actions)
+  - {question: monitoring-1, target: alerts, due: 2027Q1, owner: Ana, note: "page on drift", created: 2026Q4}
+  - {question: feedback-1, target: none, due: 2027Q2, dropped: "the loop was removed"}   # dropped, with why
 ```
 Reading checks the whole file against its bank and reports every unknown question and option at once (the
 first few, then how many more), so a user fixes the file in one pass. Pure apart from reading the file.
@@ -19,12 +22,16 @@ What is refused, and why: YAML's own types are never turned into text (``team: n
 silently keep the last); aliases (``*name``), because a 414-byte file of nested aliases is 400 MB once walked,
 and refusing them costs nothing where a cap would count every expansion (see :mod:`.yaml_file`); a file over
 1 MB, a note over 2,000 characters, a link over 500 or on more than one line. Every message quotes at most :data:`SHOWN` characters of a value.
+
+An action's ``created`` quarter defaults to the file's quarter (the review it was recorded in), so importing a
+file again adds no action twice: an action is the same when its team, question, target, due and created quarter
+are. Its ``dropped`` is the reason it was given up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,6 +40,7 @@ import yaml
 
 from scorecard.errors import ScorecardError, describe, one_line
 from scorecard.quarters import QuarterError, normalize_quarter
+from scorecard.survey.actions import Action, ActionError, check_note, check_owner, check_quarter, new_action
 from scorecard.survey.bank import Bank
 from scorecard.survey.records import AnswerInput, StoredAnswer
 from scorecard.survey.respondents import RespondentError, normalize_respondent
@@ -46,8 +54,9 @@ SHOWN = 60
 LISTED = 5
 """Problems, or unknown ids, listed in one message (each cut to 150 characters); the rest are counted."""
 MAX_MESSAGE = 1_000
-FIELDS = ("team", "quarter", "bank", "respondent", "answers")
+FIELDS = ("team", "quarter", "bank", "respondent", "answers", "actions")
 ANSWER_KEYS = ("option", "note", "link")
+ACTION_KEYS = ("question", "target", "due", "owner", "note", "created", "dropped")
 
 
 class AnswersError(ScorecardError):
@@ -63,6 +72,22 @@ class FileAnswer:
 
 
 @dataclass(frozen=True)
+class FileAction:
+    """One entry of ``actions:``, its quarters and names normalised; checked against a bank by
+    :func:`resolve_actions`."""
+
+    line: int
+    question_id: str
+    target: str
+    due: str
+    owner: str | None = None
+    note: str | None = None
+    created: str | None = None
+    dropped: str | None = None
+    """The reason the action was dropped; None: not dropped."""
+
+
+@dataclass(frozen=True)
 class AnswersFile:
     path: str
     team: str | None
@@ -71,6 +96,7 @@ class AnswersFile:
     answers: tuple[FileAnswer, ...]
     respondent: str | None = None
     """Whose answers the file holds (normalised); None: the team answers."""
+    actions: tuple[FileAction, ...] = ()
 
 
 def file_label(path: Path | str) -> str:
@@ -162,6 +188,67 @@ def _answers(raw: Any) -> tuple[list[FileAnswer], list[str]]:
     return answers, problems
 
 
+def _action_text(entry: LineDict, key: str, where: str, problems: list[str]) -> str | None:
+    value = entry.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    problems.append(f"{where}: {key} must be text, not {_kind(value)}")
+    return None
+
+
+def _checked(check: Any, value: str | None, where: str, problems: list[str]) -> Any:
+    """``check(value)`` (a :mod:`.actions` helper), its error added to ``problems`` with ``where``; None then."""
+    if value is None:
+        return None
+    try:
+        return check(value)
+    except ActionError as error:
+        problems.append(f"{where}: {error}")
+        return None
+
+
+def _action(entry: Any, line: int) -> FileAction | list[str]:
+    """One entry of ``actions:``; the problems when it is malformed (its bank is checked later)."""
+    where = f"line {line}: action"
+    if not isinstance(entry, LineDict):
+        return [f"{where}: give a mapping with {', '.join(ACTION_KEYS[:3])} (and {', '.join(ACTION_KEYS[3:])})"]
+    problems = _duplicates(entry, "action: ")
+    unknown_keys = [_key(key) for key in entry if key not in ACTION_KEYS]
+    if unknown_keys:
+        problems.append(f"{where}: unknown keys {_listed(unknown_keys, ', ')} (use {', '.join(ACTION_KEYS)})")
+    text = {key: _action_text(entry, key, where, problems) for key in ACTION_KEYS}
+    for key in ("question", "target", "due"):
+        if entry.get(key) is None or (text[key] is not None and not str(text[key]).strip()):
+            problems.append(f"{where}: {key} is missing")
+    due = _checked(lambda q: check_quarter(q, "due"), text["due"], where, problems)
+    created = _checked(lambda q: check_quarter(q, "created"), text["created"], where, problems)
+    owner = _checked(check_owner, text["owner"], where, problems)
+    note = _checked(check_note, text["note"], where, problems)
+    dropped = text["dropped"]
+    if dropped is not None and not dropped.strip():
+        problems.append(f"{where}: dropped must give the reason the action was dropped")
+    if problems:
+        return problems
+    question, target = str(text["question"]).strip(), str(text["target"]).strip()
+    return FileAction(line, question, target, due, owner, note, created, dropped.strip() if dropped else None)
+
+
+def _actions(raw: Any, line: int) -> tuple[list[FileAction], list[str]]:
+    if raw is None:
+        return [], []
+    if not isinstance(raw, list):
+        return [], [f"line {line}: actions must be a list of mappings (- {{question: ..., target: ..., due: ...}})"]
+    actions: list[FileAction] = []
+    problems: list[str] = []
+    for entry in raw:
+        parsed = _action(entry, entry.line if isinstance(entry, LineDict) else line)
+        if isinstance(parsed, list):
+            problems.extend(parsed)
+        else:
+            actions.append(parsed)
+    return actions, problems
+
+
 def _text_field(data: LineDict, key: str, what: str, problems: list[str]) -> str | None:
     value = data.get(key)
     if value is None or isinstance(value, str):
@@ -204,6 +291,8 @@ def read_answers_file(path: Path | str) -> AnswersFile:
             problems.append(f"line {data.line_of('respondent')}: {error}")
     answers, answer_problems = _answers(data.get("answers"))
     problems.extend(answer_problems)
+    actions, action_problems = _actions(data.get("actions"), data.line_of("actions"))
+    problems.extend(action_problems)
     if quarter is not None:
         try:
             quarter = normalize_quarter(quarter)
@@ -212,7 +301,13 @@ def read_answers_file(path: Path | str) -> AnswersFile:
     if problems:
         raise AnswersError(one_line(f"{file_label(path)}: {_listed(problems)}", MAX_MESSAGE))
     return AnswersFile(
-        path=str(path), team=team, quarter=quarter, bank=bank, answers=tuple(answers), respondent=respondent
+        path=str(path),
+        team=team,
+        quarter=quarter,
+        bank=bank,
+        answers=tuple(answers),
+        respondent=respondent,
+        actions=tuple(actions),
     )
 
 
@@ -243,11 +338,47 @@ def resolve_answers(bank: Bank, answers: Iterable[FileAnswer], source: str = "an
     return resolved
 
 
+def resolve_actions(
+    bank: Bank, team: str, quarter: str, actions: Iterable[FileAction], source: str = "answers"
+) -> list[Action]:
+    """The file's actions checked against ``bank`` (question, target, due not before created), as records to
+    store (``created`` defaults to ``quarter``); every problem is reported at once, with its line."""
+    resolved: list[Action] = []
+    problems: list[str] = []
+    for entry in actions:
+        try:
+            created = entry.created or quarter
+            action = new_action(
+                bank, team, entry.question_id, entry.target, entry.due, created, entry.owner, entry.note
+            )
+        except ActionError as error:
+            problems.append(f"line {entry.line}: action: {error}")
+            continue
+        resolved.append(replace(action, drop_reason=entry.dropped) if entry.dropped else action)
+    if problems:
+        raise AnswersError(one_line(f"{source}: {_listed(problems)}", MAX_MESSAGE))
+    return resolved
+
+
+def _action_entry(action: Action) -> dict[str, Any]:
+    entry: dict[str, Any] = {"question": action.question_id, "target": action.target, "due": action.due}
+    entry.update({key: value for key, value in (("owner", action.owner), ("note", action.note)) if value})
+    entry["created"] = action.created
+    if action.drop_reason is not None:
+        entry["dropped"] = action.drop_reason
+    return entry
+
+
 def answers_yaml(
-    team: str, quarter: str, bank: Bank, answers: dict[str, StoredAnswer], respondent: str | None = None
+    team: str,
+    quarter: str,
+    bank: Bank,
+    answers: dict[str, StoredAnswer],
+    respondent: str | None = None,
+    actions: Sequence[Action] | None = None,
 ) -> str:
-    """The answers file for a survey's team answers (or ``respondent``'s), questions in bank order; reading it
-    back gives the same answers.
+    """The answers file for a survey's team answers (or ``respondent``'s), questions in bank order, with
+    ``actions`` (the team's, as stored) when given; reading it back gives the same answers and actions.
 
     Carried-over answers that were never confirmed are left out: they do not count, so they are not exported.
     """
@@ -263,4 +394,6 @@ def answers_yaml(
     if respondent is not None:
         document["respondent"] = respondent
     document["answers"] = entries
+    if actions:
+        document["actions"] = [_action_entry(action) for action in actions]
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)

@@ -1,0 +1,83 @@
+"""The store's actions (scorecard/store/actions.py): inserted once, listed by team, dropped in place, imported
+with the answers of a file in one transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+import pytest
+
+from scorecard.store import Store
+from scorecard.survey.actions import Action
+from scorecard.survey.records import AnswerInput
+
+NOW = "2026-11-26T12:00:00+00:00"
+
+
+def draft(team: str = "Ranking", question: str = "a-1", target: str = "all", due: str = "2027Q1", **changes) -> Action:
+    fields = dict(id=0, team=team, bank_id="tiny", question_id=question, target=target, due=due, owner="Ana",
+                  note="wire the CI", created="2026Q4", created_at="")  # fmt: skip
+    return Action(**{**fields, **changes})
+
+
+def test_actions_are_stored_with_their_time_and_listed_by_team(store, clock):
+    [first] = store.add_actions([draft()])
+    clock.tick()
+    [second] = store.add_actions([draft(team="RANKING", question="b-1", target="half", owner=None, note=None)])
+    store.add_actions([draft(team="search")])
+    assert (first.id, first.team, first.created_at, first.dropped_at) == (1, "Ranking", NOW, None)
+    assert second.team == "Ranking"  # the team's first spelling, found by its key
+    assert store.actions_for("ranking") == [first, second]
+    assert [a.team for a in store.all_actions()] == ["Ranking", "Ranking", "search"]
+    assert store.get_action(second.id) == second and store.get_action(99) is None
+    assert store.actions_for("nobody") == [] and store.actions_for("  ") == []
+
+
+def test_dropping_keeps_the_row_and_the_first_reason(store, clock):
+    [stored] = store.add_actions([draft()])
+    clock.tick(60)
+    dropped = store.drop_action(stored.id, "the platform team owns it now")
+    assert dropped == replace(
+        stored, dropped_at="2026-11-26T13:00:00+00:00", drop_reason="the platform team owns it now"
+    )
+    assert store.drop_action(stored.id, "again") == dropped
+    assert store.drop_action(42, "no such action") is None
+    assert store.actions_for("ranking") == [dropped]
+
+
+def test_an_action_given_as_dropped_is_stored_dropped_now(store):
+    [stored] = store.add_actions([draft(drop_reason="not worth it")])
+    assert (stored.dropped_at, stored.drop_reason) == (NOW, "not worth it")
+
+
+def test_skip_existing_adds_an_action_once_per_team_question_target_due_and_created(store):
+    assert len(store.add_actions([draft()], skip_existing=True)) == 1
+    assert store.add_actions([draft(owner="Bo", note="other words")], skip_existing=True) == []
+    others = [draft(due="2027Q2"), draft(target="some"), draft(created="2027Q1", due="2027Q2"), draft(team="search")]
+    assert len(store.add_actions(others, skip_existing=True)) == 4
+    assert len(store.add_actions([draft()])) == 1  # without it, a second commitment alike is a new action
+
+
+def test_answers_and_actions_are_imported_in_one_transaction(store):
+    answers = [AnswerInput("a-1", "some", 0.5, None)]
+    survey, changed, added = store.import_answers_with_actions(
+        "ranking", "2026Q4", "tiny", 1, answers, complete=False, actions=[draft()]
+    )
+    assert (survey.quarter, changed, [a.question_id for a in added]) == ("2026Q4", 1, ["a-1"])
+    again = store.import_answers_with_actions("ranking", "2026Q4", "tiny", 1, answers, False, actions=[draft()])
+    assert again[1:] == (0, [])
+    assert store.table_counts()["actions"] == 1
+
+
+def test_a_failing_action_rolls_the_answers_back(store, monkeypatch):
+    def broken(self, actions, skip_existing):
+        raise sqlite3.IntegrityError("simulated failure after the answers were written")
+
+    monkeypatch.setattr(Store, "_add_actions", broken)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.import_answers_with_actions(
+            "ranking", "2026Q4", "tiny", 1, [AnswerInput("a-1", "some", 0.5, None)], False, actions=[draft()]
+        )
+    counts = store.table_counts()
+    assert (counts["teams"], counts["surveys"], counts["answers"], counts["actions"]) == (0, 0, 0, 0)
