@@ -17,6 +17,12 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "scorecard.db"
 
 
+def settings_path() -> Path:
+    """The user's remembered choices (who answers surveys in the TUI): one small JSON file in the user's config
+    directory (platformdirs), e.g. ~/.config/scorecard/settings.json."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.json"
+
+
 def resolve_db_path(option: str | os.PathLike[str] | None = None) -> Path:
     """``--db PATH`` if given, else ``$SCORECARD_DB``, else :func:`default_db_path`."""
     if option:

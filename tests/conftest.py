@@ -32,6 +32,27 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return db
 
 
+@pytest.fixture(autouse=True)
+def team_answers_remembered(request: pytest.FixtureRequest, isolated_data: Path) -> None:
+    """Every TUI test (tests/test_tui*.py) starts as someone who chose, once, to answer surveys for the whole
+    team: the TUI answers as it did before respondents existed and does not ask. The real remembered setting
+    (not a switch only tests use) skips the prompt; tests of the prompt itself take :func:`nobody_chose_yet`.
+    Other tests get no settings file (some list everything in tmp_path)."""
+    if not request.module.__name__.rpartition(".")[2].startswith("test_tui"):
+        return
+    from scorecard.services.respondent_choice import THE_TEAM, remember_choice
+
+    remember_choice(THE_TEAM)
+
+
+@pytest.fixture
+def nobody_chose_yet() -> None:
+    """No one on this computer said yet who answers: the TUI asks when a survey opens."""
+    from scorecard.paths import settings_path
+
+    settings_path().unlink()
+
+
 class FakeClock:
     """A clock the test moves by hand (``tick``), so timestamps are exact."""
 

@@ -91,3 +91,19 @@ def test_contradictions_follow_the_metrics_given(store, tiny_bank):
     session.choose("all")
     [found] = session.contradiction_for("a-1")
     assert (found.metric, found.value, found.message) == ("coupling.strong_pairs", 5.0, "Coupled files.")
+
+
+def test_a_link_is_saved_kept_by_a_new_option_and_a_note_and_removed_when_empty(store, tiny_bank, clock):
+    session = open_session(store, tiny_bank, "ranking", "2026Q4")
+    with pytest.raises(ValueError, match="answer the question"):
+        session.set_link("https://ci.example.com/job/1")
+    session.choose("some")
+    session.set_link("  https://ci.example.com/job/1 ")
+    clock.tick()
+    session.choose("all")
+    session.set_note("checked")
+    stored = store.answers_for(session.survey.id)["a-1"]
+    assert (stored.option_id, stored.note, stored.link) == ("all", "checked", "https://ci.example.com/job/1")
+    session.set_link("")
+    assert store.answers_for(session.survey.id)["a-1"].link is None
+    assert session.answer_for("a-1").note == "checked"

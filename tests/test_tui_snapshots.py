@@ -78,3 +78,33 @@ class TestResults:
             await pilot.pause()
 
         assert snap_compare(seeded_app(team="ranking"), terminal_size=size, run_before=answer_everything)
+
+
+def meeting_app():
+    """ranking's 2026Q4 survey with two respondents who disagree (one name looks like markup), and an action."""
+    from scorecard.services.actions import add_action
+
+    store = Store.memory(clock=clock)
+    for who, answers in (
+        (
+            "Ana",
+            [
+                ("dead-code-1", "periodic", 0.67, "Cleanup every quarter"),
+                ("entanglement-1", "manual-slices", 0.67, None),
+            ],
+        ),
+        (
+            "Bo [b]Smith",
+            [("dead-code-1", "never", 0.0, "[red]Never[/red], honestly"), ("entanglement-1", "aggregate", 0.33, None)],
+        ),
+    ):
+        given = [AnswerInput(q, o, p, note) for q, o, p, note in answers]
+        store.import_answers("ranking", "2026Q4", "sculley2015", 1, given, complete=False, respondent=who)
+    add_action(store, "ranking", "dead-code-1", "periodic", "2027Q1", owner="Ana", note="Quarterly flag cleanup")
+    return make_app(store=store, quarter="2026Q4", clock=clock, evidence=evidence)
+
+
+class TestMeeting:
+    @pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+    def test_meeting(self, snap_compare, size):
+        assert snap_compare(meeting_app(), terminal_size=size, press=["m"])

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from scorecard.quarters import parse_quarter
+from scorecard.services.actions import team_actions
+from scorecard.services.surveys import stored_answers
 from scorecard.store import Store
+from scorecard.survey.actions import DROPPED, KEPT, ActionState
 from scorecard.survey.bank import Bank
 from scorecard.survey.contradictions import Evidence, as_evidence
+from scorecard.survey.records import Survey
+from scorecard.survey.respondents import chosen_options, normalize_respondent
+from scorecard.survey.scoring import survey_is_complete
 from scorecard.survey.session import SurveySession
 
 
@@ -17,6 +24,7 @@ def open_session(
     quarter: str,
     metrics: Evidence | Mapping[str, float] | None = None,
     scanned_at: str | None = None,
+    respondent: str | None = None,
 ) -> SurveySession:
     """Start or resume ``team``'s survey of ``quarter``.
 
@@ -24,13 +32,46 @@ def open_session(
     a quarter was missed), marked carried over: they show as "carried over - confirm or change" and count only
     once confirmed. A resumed draft lands on the first unanswered question. ``metrics``: the team's evidence (or
     its latest metrics alone); the team's dismissals of contradictions come from the store.
+
+    ``respondent``: answer as this person (:class:`RespondentError` for a name that cannot be one), blind: the
+    session holds their answers only, nothing carried over for them. A new survey still gets the team's
+    carry-over (it is the team's survey, whoever opens it first; a carried-over answer counts for nobody until
+    the team confirms it). Completing the session marks the survey complete when the answers stored, combined
+    (:func:`scorecard.services.surveys.stored_answers`), answer every question; a draft otherwise.
     """
+    respondent = normalize_respondent(respondent) if respondent is not None else None
     survey = store.start_survey(team, quarter, bank.id, bank.version, carry_over=[q.id for q in bank.questions])
     evidence = as_evidence(metrics)
     latest = {name: float(value) for name, value in evidence.latest.items() if value is not None}
-    session = SurveySession(store, bank, survey, store.answers_for(survey.id), latest, scanned_at)
+    session = SurveySession(store, bank, survey, {}, latest, scanned_at, respondent=respondent)
+    session.answers = session.stored_answers()
+    session.counts_as_complete = lambda: survey_is_complete(
+        bank, chosen_options(stored_answers(store, bank, survey.id))
+    )
     session.evidence = evidence
     session.dismissals = tuple(store.dismissals_for(survey.team, bank.id))
     first = session.first_unanswered()
     session.go_to(first if first is not None else 0)
     return session
+
+
+def survey_actions(store: Store, survey: Survey, bank: Bank) -> dict[str, list[ActionState]]:
+    """Question id -> the team's actions this survey answers to, shown beside their question while it is answered.
+
+    Those of the survey's bank, recorded by the survey's quarter, due in it or later, neither dropped nor kept in
+    an earlier quarter: the actions open when the survey began. Not :func:`scorecard.services.actions.open_actions`
+    (open now), whose status follows this very survey's answers: an action would vanish the moment the answer
+    reached its target, and to a respondent answering blind that would tell what the others answered.
+    """
+    quarter = parse_quarter(survey.quarter)
+    found: dict[str, list[ActionState]] = {}
+    for state in team_actions(store, survey.team, bank):
+        action = state.action
+        if action.bank_id != bank.id or state.status == DROPPED:
+            continue
+        if not parse_quarter(action.created) <= quarter <= parse_quarter(action.due):
+            continue
+        if state.status == KEPT and state.kept_in is not None and parse_quarter(state.kept_in) < quarter:
+            continue
+        found.setdefault(action.question_id, []).append(state)
+    return found

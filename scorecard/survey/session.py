@@ -2,11 +2,15 @@
 
 The TUI's survey screen is a view over a :class:`SurveySession`; every answer goes to the store in its own
 transaction the moment it is given, so quitting (or a crash) never loses more than the answer being typed.
+
+A session answers as the team (``respondent`` None: the team answers, as surveys always had) or as one
+respondent. A respondent's session is **blind**: it reads and writes only that person's answers, and starts
+empty (no carry-over: last quarter's answers are the team's, and showing them would anchor the person to them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -14,15 +18,18 @@ from scorecard.survey.bank import Bank, Question
 from scorecard.survey.contradictions import Contradiction, Evidence, find_contradictions
 from scorecard.survey.dismissals import Dismissal
 from scorecard.survey.records import AnswerInput, StoredAnswer, Survey
+from scorecard.survey.respondents import respondent_key
 from scorecard.survey.scoring import ScoreCard, counted_answers, score_answers
 
 
 class AnswerStore(Protocol):
     """What a session needs of the store (the store has it; tests may give anything that does)."""
 
-    def record_answer(self, survey_id: int, answer: AnswerInput) -> None: ...
+    def record_answer(self, survey_id: int, answer: AnswerInput, respondent: str | None = None) -> None: ...
 
     def answers_for(self, survey_id: int) -> dict[str, StoredAnswer]: ...
+
+    def respondent_answers_for(self, survey_id: int) -> dict[str, dict[str, StoredAnswer]]: ...
 
     def set_survey_status(self, survey_id: int, complete: bool) -> None: ...
 
@@ -46,6 +53,11 @@ class SurveySession:
     """The team's evidence as rules read it (trends, examples); None: ``metrics`` alone."""
     dismissals: tuple[Dismissal, ...] = ()
     """The team's dismissals of contradictions (the newest of each rule is in force while it holds)."""
+    respondent: str | None = None
+    """Who answers: None, the team; a name, that respondent only (blind: ``answers`` are theirs alone)."""
+    counts_as_complete: Callable[[], bool] | None = None
+    """Whether the survey is complete once this session completes, from every answer stored (the team's and
+    the respondents' combined); None: complete."""
 
     # -- where we are -----------------------------------------------------------------------------------
 
@@ -114,15 +126,15 @@ class SurveySession:
         if option is None:
             raise ValueError(f"question {question.id} has no option {option_id!r}")
         current = self.answers.get(question.id)
-        note = current.note if current else None
-        self._save(AnswerInput(question.id, option.id, option.points, note))
+        note, link = (current.note, current.link) if current else (None, None)
+        self._save(AnswerInput(question.id, option.id, option.points, note, link=link))
 
     def confirm_carried_over(self) -> bool:
         """Confirm last quarter's answer to the current question; False if there is none to confirm."""
         current = self.answers.get(self.question.id)
         if current is None or not current.carried_over:
             return False
-        self._save(AnswerInput(current.question_id, current.option_id, current.points, current.note))
+        self._save(AnswerInput(current.question_id, current.option_id, current.points, current.note, link=current.link))
         return True
 
     def set_note(self, note: str) -> None:
@@ -131,16 +143,41 @@ class SurveySession:
         if current is None:
             raise ValueError("answer the question before adding a note")
         text = note.strip() or None
-        self._save(AnswerInput(current.question_id, current.option_id, current.points, text, current.carried_over))
+        self._save(
+            AnswerInput(
+                current.question_id, current.option_id, current.points, text, current.carried_over, current.link
+            )
+        )
+
+    def set_link(self, link: str) -> None:
+        """Add, change or (with an empty one) remove the link on the current question's answer, as notes go."""
+        current = self.answers.get(self.question.id)
+        if current is None:
+            raise ValueError("answer the question before adding a link")
+        text = link.strip() or None
+        self._save(
+            AnswerInput(
+                current.question_id, current.option_id, current.points, current.note, current.carried_over, text
+            )
+        )
 
     def _save(self, answer: AnswerInput) -> None:
-        self.store.record_answer(self.survey.id, answer)
-        stored = self.store.answers_for(self.survey.id)[answer.question_id]
-        self.answers[answer.question_id] = stored
+        self.store.record_answer(self.survey.id, answer, respondent=self.respondent)
+        self.answers[answer.question_id] = self.stored_answers()[answer.question_id]
         self.skipped.discard(answer.question_id)
 
+    def stored_answers(self) -> dict[str, StoredAnswer]:
+        """This session's answers as stored: the team's, or this respondent's alone (found by their key: the
+        store shows a respondent by the first spelling of their name)."""
+        if self.respondent is None:
+            return self.store.answers_for(self.survey.id)
+        key = respondent_key(self.respondent)
+        by_name = self.store.respondent_answers_for(self.survey.id)
+        return next((answers for name, answers in by_name.items() if respondent_key(name) == key), {})
+
     def complete(self) -> None:
-        self.store.set_survey_status(self.survey.id, complete=True)
+        complete = self.counts_as_complete() if self.counts_as_complete is not None else True
+        self.store.set_survey_status(self.survey.id, complete=complete)
         self.survey = self.store.latest_survey(self.survey.team, self.bank.id, self.survey.quarter) or self.survey
 
     # -- review and results -----------------------------------------------------------------------------

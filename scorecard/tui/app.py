@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.theme import ThemeProvider
 
 from scorecard.quarters import current_quarter, normalize_quarter
+from scorecard.services.respondent_choice import AnsweringAs
 from scorecard.services.sessions import open_session
 from scorecard.services.team_metrics import evidence_and_scan_time
 from scorecard.store import DatabaseLocked, Store
@@ -56,6 +57,8 @@ class ScorecardApp(App[None]):
         super().__init__()
         self.respondent_override = respondent
         """``--respondent NAME`` from the command line: answer as NAME without asking."""
+        self.answering_as: AnsweringAs | None = None
+        """Who answers, once chosen in this run (``i``): it wins over the override and the remembered choice."""
         self.store = store
         self.clock = clock
         self.evidence = evidence
@@ -112,11 +115,27 @@ class ScorecardApp(App[None]):
     # -- navigation -------------------------------------------------------------------------------------
 
     def open_survey(self, team: str) -> None:
+        """Open ``team``'s survey of this quarter as whoever answers (asked first if nobody knows yet; Esc on
+        that question at the start of `scorecard survey --team` leaves the app)."""
+        from scorecard.tui.respondent_prompt import with_who_answers
         from scorecard.tui.survey_screen import SurveyScreen
 
+        def open_as(choice: AnsweringAs) -> None:
+            self.push_screen(SurveyScreen(self.open_session_as(team, choice)))
+
+        with_who_answers(self, open_as, cancelled=self.leave_survey if self.direct_team else None)
+
+    def open_session_as(self, team: str, choice: AnsweringAs) -> SurveySession:
         metrics, scanned_at = self.evidence(self.store, team)
-        session = open_session(self.store, self.bank, team, self.current_quarter, metrics, scanned_at)
-        self.push_screen(SurveyScreen(session))
+        quarter = self.current_quarter
+        return open_session(self.store, self.bank, team, quarter, metrics, scanned_at, respondent=choice.respondent)
+
+    def open_meeting(self, team: str, quarter: str | None = None) -> None:
+        """Open the review meeting of ``team``'s survey of ``quarter`` (None: this quarter's if there is one, else
+        the team's latest); Esc comes back here."""
+        from scorecard.tui.meeting_screen import MeetingScreen
+
+        self.push_screen(MeetingScreen(team, quarter))
 
     def leave_survey(self) -> None:
         if self.direct_team:

@@ -37,8 +37,12 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("a", "add_team", "Add team"),
-        Binding("c", "scan", "Scan repos"),
-        Binding("w", "write_report", "Write report"),
+        Binding("c", "scan", "Scan"),
+        Binding("w", "write_report", "Report"),
+        Binding(
+            "i", "answer_as", "Answering as", tooltip="Who answers the surveys opened from here: a name, or the team"
+        ),
+        Binding("m", "meeting", "Meeting"),
         Binding("enter", "open_survey", "Start/resume survey"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -61,8 +65,8 @@ class HomeScreen(Screen[None]):
             yield Static(Content(WELCOME), id="welcome")
             yield DataTable(id="teams", cursor_type="row", zebra_stripes=True)
             yield Static(
-                "Enter: start or resume this quarter's survey for the selected team · a: add a team · "
-                "c: scan its repositories · w: write the HTML report of every team · q: quit",
+                "Enter: this quarter's survey for the selected team · m: its review meeting · i: who answers "
+                "(you, or the team) · a: add a team · c: scan its repositories · w: the HTML report · q: quit",
                 id="home-hint",
             )
         yield Footer()
@@ -164,10 +168,23 @@ class HomeScreen(Screen[None]):
         targets = self.app.store.team_repositories(team)
         self.app.push_screen(ScanScreen(team, targets), scanned)
 
+    def action_meeting(self) -> None:
+        team = self.selected_team()
+        if team is None:
+            self.notify("Add a team first (a).", severity="warning")
+            return
+        self.app.open_meeting(team)
+
     def action_write_report(self) -> None:
         from scorecard.tui.report_writer import ask_and_write_report
 
         ask_and_write_report(self.app, None, self.app.current_quarter)
+
+    def action_answer_as(self) -> None:
+        """Say who answers the surveys opened from here on (remembered for the next runs too)."""
+        from scorecard.tui.respondent_prompt import ask_who_answers
+
+        ask_who_answers(self.app, lambda choice: self.notify(escape(f"{choice.label} from now on.")))
 
     @on(DataTable.RowSelected)
     def row_selected(self, event: DataTable.RowSelected) -> None:

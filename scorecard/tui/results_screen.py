@@ -49,7 +49,8 @@ class ResultsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("e", "export", "Export answers"),
-        Binding("w", "write_report", "Write report"),
+        Binding("w", "write_report", "Report"),
+        Binding("m", "meeting", "Meeting"),
         Binding("escape,q", "close", "Done"),
     ]
 
@@ -95,6 +96,15 @@ class ResultsScreen(Screen[None]):
             )
         )
         lines.append(Content(f"{card.answered}/{card.questions} answered · completeness {card.completeness:.0%}"))
+        if session.respondent:
+            # Blind until the review: a respondent's results are their own answers scored, never the team's.
+            lines.append(
+                Content.from_markup(
+                    "[b]$name's answers[/b] scored on their own. The team's combined view is in the review "
+                    "meeting (m).",
+                    name=session.respondent,
+                )
+            )
         lines.append(Content(""))
         for area in card.areas:
             score = bank.format_score(area.score)
@@ -128,12 +138,14 @@ class ResultsScreen(Screen[None]):
 
     def action_export(self) -> None:
         survey = self.session.survey
-        default = f"{survey.team}-{survey.quarter}.yaml".replace("/", "-")
+        who = f"-{self.session.respondent}" if self.session.respondent else ""
+        default = f"{survey.team}-{survey.quarter}{who}.yaml".replace("/", "-")
 
         def write(path: str | None) -> None:
             if not path:
                 return
-            text = answers_yaml(survey.team, survey.quarter, self.session.bank, self.session.answers)
+            session = self.session
+            text = answers_yaml(survey.team, survey.quarter, session.bank, session.answers, session.respondent)
             try:
                 Path(path).expanduser().write_text(text, encoding="utf-8")
             except OSError as error:
@@ -147,6 +159,9 @@ class ResultsScreen(Screen[None]):
         from scorecard.tui.report_writer import ask_and_write_report
 
         ask_and_write_report(self.app, self.session.survey.team, self.session.survey.quarter)
+
+    def action_meeting(self) -> None:
+        self.app.open_meeting(self.session.survey.team, self.session.survey.quarter)
 
     def action_close(self) -> None:
         self.app.leave_survey()

@@ -1,8 +1,12 @@
 """The survey screen: one question at a time, the areas beside it, the git evidence below it.
 
-Keys: 1-9 choose an option (or arrows and Enter), b/Left back, s/Right skip, n note, d dismiss the evidence's
-contradiction with a reason, ?/F1 help, Ctrl+P jump to any question, r review, q save and quit. Every answer is
-saved the moment it is chosen (see session.py).
+Keys: 1-9 choose an option (or arrows and Enter), b/Left back, s/Right skip, n note, l link, d dismiss the
+evidence's contradiction with a reason, i who answers, ?/F1 help, Ctrl+P jump to any question, r review, q save
+and quit. Every answer is saved the moment it is chosen (see session.py).
+
+The header says who answers (the screen's ``sub_title``: "Answering as Ana" or "Answering for the team"); a
+respondent sees only their own answers (blind, see session.py). Under the question: the team's actions on it
+that this survey answers to (:func:`scorecard.services.sessions.survey_actions`).
 
 Keys typed quickly are handled after the screen has moved on: an option list's choice names its question, and
 a choice (or a jump) that arrives for a question no longer shown, or while a dialog covers the survey, is dropped.
@@ -24,9 +28,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from scorecard.errors import one_line
 from scorecard.metric_contract import describe_metric
 from scorecard.services.dismissals import record_dismissals
-from scorecard.survey.answers_file import MAX_NOTE
+from scorecard.services.respondent_choice import AnsweringAs
+from scorecard.services.sessions import survey_actions
+from scorecard.survey.actions import ActionState
+from scorecard.survey.answers_file import MAX_LINK, MAX_NOTE
 from scorecard.survey.contradictions import Contradiction
 from scorecard.survey.dismissals import MAX_REASON
 from scorecard.survey.session import SurveySession
@@ -53,6 +61,8 @@ def scanned_ago(scanned_at: str | None, now: datetime) -> str:
 
 
 EXAMPLES_SHOWN = 3
+ACTION_LABEL = 40
+"""Characters of an action's target option shown beside its question."""
 
 
 def contradiction_text(found: Contradiction, hint: bool = True) -> str:
@@ -84,9 +94,12 @@ class SurveyScreen(Screen[None]):
         Binding("b,left", "back", "Back"),
         Binding("s,right", "skip", "Skip"),
         Binding("n", "note", "Note"),
+        Binding("l", "link", "Link"),
         Binding("d", "dismiss_evidence", "Dismiss evidence", show=False),
         Binding("question_mark,f1", "toggle_help", "Help"),
         Binding("r", "review", "Review"),
+        # "Who": the footer holds every key at 80 columns only with a short label; the header says the rest.
+        Binding("i", "answer_as", "Who", tooltip="Who answers: reopen this survey as another respondent or the team"),
         Binding("q", "quit_survey", "Save & quit"),
         Binding("tab", "focus_areas", "Areas", show=False),
     ]
@@ -95,6 +108,9 @@ class SurveyScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.show_help = False
+        self.sub_title = AnsweringAs(session.respondent).label
+        self.actions: dict[str, list[ActionState]] = {}
+        """Question id -> the team's actions beside it (read when the screen mounts)."""
 
     # -- layout -------------------------------------------------------------------------------------------
 
@@ -110,6 +126,7 @@ class SurveyScreen(Screen[None]):
                 ),
                 id="survey-name",
             )
+            yield Static(Content(self.sub_title or ""), id="answering-as")
             yield ProgressBar(total=self.session.total, show_eta=False, show_percentage=False, id="progress")
             yield Static(id="answered")
         yield Static(id="position")
@@ -118,16 +135,19 @@ class SurveyScreen(Screen[None]):
             with VerticalScroll(id="question-pane"):
                 # Read in this order: the question, what git says about it, why it matters, then the answers.
                 yield Static(id="question-text")
+                yield Static(id="actions")
                 yield Static(id="carried-over")
                 yield Static(id="evidence")
                 yield Static(id="help")
                 yield OptionList(id="options")
                 yield Static(id="note")
+                yield Static(id="link")
         yield Footer()
 
     def on_mount(self) -> None:
         if closed_before_mount(self):
             return
+        self.actions = survey_actions(self.app.store, self.session.survey, self.session.bank)
         self.refresh_question()
         self.query_one("#options", OptionList).focus()
 
@@ -174,6 +194,10 @@ class SurveyScreen(Screen[None]):
         note = self.query_one("#note", Static)
         note.update(Content(f"Note: {answer.note}") if answer and answer.note else "")
         note.display = bool(answer and answer.note)
+        link = self.query_one("#link", Static)
+        link.update(Content(f"Link: {answer.link}") if answer and answer.link else "")
+        link.display = bool(answer and answer.link)
+        self._draw_actions()
         self._draw_evidence()
         help_panel = self.query_one("#help", Static)
         help_panel.update(
@@ -199,6 +223,23 @@ class SurveyScreen(Screen[None]):
             areas.add_option(Option(Content(f"{current}{mark} {title:<18} {done:>2}/{total}"), id=area.id))
         if highlighted is not None:
             areas.highlighted = highlighted
+
+    def _draw_actions(self) -> None:
+        question = self.session.question
+        lines = []
+        ids = [option.id for option in question.all_options]
+        for state in self.actions.get(question.id, []):
+            action = state.action
+            target = question.option(action.target)
+            label = target.label if target else action.target
+            # The option's number (the key that chooses it) and the start of its label: two lines at 80 columns.
+            number = f"{ids.index(action.target) + 1} " if action.target in ids else ""
+            short = label if len(label) <= ACTION_LABEL else label[: ACTION_LABEL - 1].rstrip() + "…"
+            owner = f", owner {action.owner}" if action.owner else ""
+            lines.append(f"Action due {action.due}: reach {number}“{short}”{owner}")
+        panel = self.query_one("#actions", Static)
+        panel.update(Content("\n".join(lines)))
+        panel.display = bool(lines)
 
     def _draw_evidence(self) -> None:
         session, question = self.session, self.session.question
@@ -293,6 +334,45 @@ class SurveyScreen(Screen[None]):
             ),
             save_note,
         )
+
+    def action_link(self) -> None:
+        answer = self.session.answer_for(self.session.question.id)
+        if answer is None:
+            self.notify("Answer the question first, then add a link.", severity="warning")
+            return
+
+        question_id = self.session.question.id
+
+        def save_link(text: str | None) -> None:
+            # As notes go: the link belongs to the question it was opened on, and an empty one removes it.
+            if text is None or self.session.question.id != question_id:
+                return
+            if text != one_line(text, MAX_LINK):  # pasted control characters: the answers file refuses them too
+                self.notify("A link is one line of plain text: nothing was saved.", severity="warning")
+                return
+            self.app.write_or_offer_retry(lambda: self.session.set_link(text), self.refresh_question)
+
+        self.app.push_screen(
+            # The answers file's limit (an Input holds one line): a link typed here survives an export.
+            TextPrompt(
+                f"Link for {question_id}",
+                value=answer.link or "",
+                placeholder="A ticket, a CI job, a dashboard, a path",
+                hint="Enter to save (empty: remove the link) · Esc to cancel",
+                max_length=MAX_LINK,
+            ),
+            save_link,
+        )
+
+    def action_answer_as(self) -> None:
+        """Ask who answers, and reopen this survey as them (their own answers, on their first unanswered one)."""
+        from scorecard.tui.respondent_prompt import ask_who_answers
+
+        def reopen(choice: AnsweringAs) -> None:
+            if self.app.screen is self:
+                self.app.switch_screen(SurveyScreen(self.app.open_session_as(self.session.survey.team, choice)))
+
+        ask_who_answers(self.app, reopen)
 
     def action_dismiss_evidence(self) -> None:
         """Ask why the evidence does not apply, then dismiss every contradiction of the question that shows."""
