@@ -12,9 +12,12 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from scorecard import report
+from scorecard.report.actions import ACTION_COLUMNS
+from scorecard.report.respondents import respondents_frame
 from tests.history import SURVEYS, answers_of, history_bank
 from tests.test_report import IMAGE, SCRIPT, demo_html, hand_made_git_frames
 
@@ -63,10 +66,27 @@ def hostile_report(tmp_path_factory) -> Path:
         answers=answers,
         quarters=["2026Q1", "2026Q2", "2026Q3"],
         git=hand_made_git_frames(hostile_team, path=f"src/{SCRIPT}{IMAGE}.py", flag=f"--{SCRIPT}{IMAGE}"),
+        respondent_answers=hostile_respondents(answers, hostile_team),
+        actions=pd.DataFrame(
+            [(hostile_team, 1, "tiny", "a-1", "all", "2026Q3", SCRIPT, IMAGE, "2026Q1", "missed", None, None)],
+            columns=ACTION_COLUMNS,
+        ),
     )
     out = folder / "hostile report.html"  # a space in the name: the file URL must still be the only request
     report.write_report(report.render_report(data, lambda bank_id: bank), out)
     return out
+
+
+def hostile_respondents(answers: pd.DataFrame, team: str) -> pd.DataFrame:
+    """Two respondents to ``team``'s latest survey who dispute a-1: one named like a script, with a hostile note
+    and a ``javascript:`` link."""
+    survey = answers[answers["team"] == team].sort_values("quarter").iloc[-1]
+    head = (team, survey["quarter"], survey["bank_id"], survey["bank_version"], survey["status"], survey["survey_id"])
+    rows = [
+        (*head, SCRIPT, "a-1", "none", 0.0, f"{SCRIPT} {IMAGE}", "2026-09-01T10:00:00+00:00", "javascript:alert(1)"),
+        (*head, "Ana", "a-1", "all", 1.0, None, "2026-09-01T10:00:00+00:00", "https://ci.example.com/x"),
+    ]
+    return respondents_frame(rows)
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +143,53 @@ def test_hostile_strings_are_text_in_the_live_page(browser, hostile_report):
         heading = page.locator("section.team h2").filter(has_text="<script>")
         assert heading.count() == 1 and SCRIPT in heading.inner_text()
         assert f"{SCRIPT} {IMAGE}" in page.locator("td.note").all_inner_texts()
+        assert SCRIPT in page.locator("table.disputes .respondent").all_inner_texts()
+        assert SCRIPT in page.locator("table.actions td.owner").all_inner_texts()
+        assert page.locator("table.disputes .answer-link").all_inner_texts() == [
+            "javascript:alert(1)",
+            "https://ci.example.com/x",
+        ]
+        assert page.locator("a[href^='javascript']").count() == 0
+        assert page.locator("a.answer-link").count() == 1
+    finally:
+        context.close()
+
+
+REVIEW_PARTS = (
+    "table.disputes",
+    "table.disagreement",
+    "table.top-answers",
+    ".actions-section table.kept-share",
+    ".actions-section table.actions",
+    ".org-actions table.due-now",
+    ".org-actions table.by-team",
+)
+
+
+def test_the_review_parts_render_in_the_demo(browser, demo_report):
+    """Every part of a review (disputes, disagreement, top answers, actions) has a size on screen; the screenshot
+    of one team's page is kept for a person to look at (``SCORECARD_SCREENSHOTS``)."""
+    context, page, seen = open_offline(browser, demo_report)
+    try:
+        assert seen["errors"] == [] and seen["dialogs"] == []
+        for selector in REVIEW_PARTS:
+            boxes = [part.bounding_box() for part in page.locator(selector).all()]
+            assert boxes, selector
+            assert all(box and box["width"] > 300 and box["height"] > 40 for box in boxes), selector
+        assert page.locator("a.answer-link[href^='https://']").count() > 0
+        assert page.locator("span.answer-link").count() > 0  # a path: text, not a link
+        cells = page.locator("table.disagreement td.spread-cell").evaluate_all(
+            "cells => cells.map(c => getComputedStyle(c).backgroundColor)"
+        )
+        assert len(set(cells)) > 3  # shaded by spread
+        team = page.locator("section.team").filter(has=page.locator("h2", has_text="recommendations"))
+        shot = demo_report.with_name("demo-review.png")
+        team.screenshot(path=str(shot))
+        keep = os.environ.get("SCORECARD_SCREENSHOTS")
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            shutil.copy(shot, Path(keep) / shot.name)
+        assert shot.stat().st_size > 10_000
     finally:
         context.close()
 

@@ -11,7 +11,8 @@ import pandas as pd
 
 from scorecard.errors import ScorecardError
 from scorecard.quarters import quarter_of, quarter_window
-from scorecard.report import trends
+from scorecard.report import respondents, trends
+from scorecard.report.actions import ACTION_COLUMNS, collect_actions
 from scorecard.services.team_metrics import team_metrics
 from scorecard.store import Store
 from scorecard.survey.contradictions import Evidence
@@ -55,7 +56,7 @@ class ReportInput:
 
     teams: list[str]
     answers: pd.DataFrame
-    """Every answer of the teams' surveys in the window (columns of :data:`trends.ANSWER_COLUMNS`)."""
+    """Every team answer of the teams' surveys in the window (columns of :data:`trends.ANSWER_COLUMNS`)."""
     quarters: list[str]
     scope: str = "org"  # "org": overview and a page per team; "team": one team's page
     git: GitFrames = field(default_factory=GitFrames)
@@ -63,6 +64,11 @@ class ReportInput:
     title: str = "Technical debt review"
     unsurveyed: tuple[str, ...] = ()
     """The teams with no survey at all (not only none in the window): their page says how to take one."""
+    respondent_answers: pd.DataFrame = field(default_factory=lambda: trends.empty_frame(respondents.RESPONDENT_COLUMNS))
+    """Every respondent's answer to those surveys (columns of :data:`respondents.RESPONDENT_COLUMNS`): the report
+    counts the combined answers (:func:`respondents.combine_frames`) and shows the disputes."""
+    actions: pd.DataFrame = field(default_factory=lambda: trends.empty_frame(ACTION_COLUMNS))
+    """Every action of the teams, with its status now (columns of :data:`ACTION_COLUMNS`)."""
 
 
 def collect_report(
@@ -77,6 +83,7 @@ def collect_report(
     teams = [team] if team is not None else known
     answers = trends.answers_frame(store.survey_answer_rows(teams))
     unsurveyed = tuple(sorted(set(teams) - set(answers["team"])))
+    given = trends.empty_frame(respondents.RESPONDENT_COLUMNS)
     if answers.empty:
         git = collect_git_frames(store, teams, None)
         window = _evidence_window(git, quarters, team)
@@ -87,6 +94,7 @@ def collect_report(
         # A window that starts before the first survey would open every chart on empty quarters.
         window = [quarter for quarter in window if quarter >= answers["quarter"].min()]
         git = collect_git_frames(store, teams, window[0])
+        given = respondents.respondents_frame(store.respondent_answer_rows(teams, window[0]))
     return ReportInput(
         teams=teams,
         answers=answers,
@@ -96,6 +104,8 @@ def collect_report(
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         title=title or (f"Technical debt: {team}" if team is not None else "Technical debt review"),
         unsurveyed=unsurveyed,
+        respondent_answers=given,
+        actions=collect_actions(store, teams),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlsplit
 
 from matplotlib import colormaps
 
@@ -74,3 +75,29 @@ def level_colours(bank: Bank, level: Level | None) -> tuple[str, str]:
     if level is None:
         return NO_SCORE_COLOURS
     return heat_colours(bank.levels.index(level) / max(len(bank.levels) - 1, 1), 1.0)
+
+
+def web_link(link: str | None) -> str | None:
+    """``link`` when a browser may follow it (an ``http`` or ``https`` address with a host), else None: the page
+    shows anything else (a path, a ticket id, a ``javascript:`` address) as text, never as a link."""
+    if not link:
+        return None
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:
+        return None
+    return link.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def spread_text(spread: float | None) -> str:
+    """A spread of answers' points (0 to 1) with two decimals, or an en dash for none."""
+    return NO_VALUE if spread is None or math.isnan(spread) else f"{spread:.2f}"
+
+
+def spread_colours(spread: float | None) -> tuple[str, str]:
+    """Background and text colours of a disagreement cell: from faint (agreement) to strong purple (a spread
+    of a whole point); the text stays dark, which reads on every shade."""
+    if spread is None or math.isnan(spread):
+        return NO_SCORE_COLOURS
+    alpha = 0.08 + 0.8 * max(0.0, min(spread, 1.0))
+    return f"rgba(204, 121, 167, {alpha:.2f})", "#1d2026"

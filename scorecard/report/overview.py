@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from scorecard.report.actions import ActionsOverview, actions_overview
 from scorecard.report.charts import SERIES_COLOURS, ChartMaker
 from scorecard.report.figure import Figure
 from scorecard.report.formatting import NO_VALUE, format_delta, heat_colours, level_colours, score_text
@@ -97,6 +98,8 @@ class Overview:
     """Every evidence rule of the bank, in bank order."""
     teams_checked: int = 0
     """Teams with a survey of the bank and a scan: those the rules were checked for."""
+    actions: ActionsOverview | None = None
+    """The actions due this quarter across teams, and each team's kept share (None: no team has an action)."""
 
 
 def overview(frames: PreparedFrames, bank_id: str, charts: ChartMaker) -> Overview:
@@ -132,6 +135,7 @@ def overview(frames: PreparedFrames, bank_id: str, charts: ChartMaker) -> Overvi
         scale=heat_key(bank),
         risers=movers(frames, bank, area_now, rising=True),
         fallers=movers(frames, bank, area_now, rising=False),
+        actions=actions_overview(frames.actions, bank, quarter, frames.teams, frames.anchors),
     )
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from scorecard.report import changes, trends
+from scorecard.report import changes, respondents, trends
+from scorecard.report.actions import ACTION_COLUMNS
 from scorecard.report.collect import GitFrames, ReportInput
 from scorecard.survey.bank import DEFAULT_BANK, Bank
 from scorecard.survey.contradictions import Evidence
@@ -33,6 +34,12 @@ class TeamSurveyFrames:
     unknowns: pd.DataFrame
     bank_changes: pd.DataFrame
     contradictions: pd.DataFrame
+    answers: pd.DataFrame
+    """The combined answers of the team's surveys of the bank (columns of :data:`respondents.COMBINED_COLUMNS`)."""
+    respondents: pd.DataFrame
+    """Each respondent's answers to them (columns of :data:`respondents.RESPONDENT_COLUMNS`)."""
+    disagreement: pd.DataFrame
+    """Their disagreement per area and quarter (columns of :data:`respondents.DISAGREEMENT_COLUMNS`)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,12 @@ class PreparedFrames:
     git_frames: Mapping[str, TeamGitFrames]
     unsurveyed: frozenset[str] = frozenset()
     """The teams with no survey at all."""
+    actions: pd.DataFrame = field(default_factory=lambda: trends.empty_frame(ACTION_COLUMNS))
+    """Every action of the teams, with its status (columns of :data:`ACTION_COLUMNS`)."""
+
+    def actions_of(self, team: str) -> pd.DataFrame:
+        """The team's actions."""
+        return self.actions[self.actions["team"] == team] if len(self.actions) else self.actions
 
     def surveys_of(self, team: str) -> list[TeamSurveyFrames]:
         """The team's frames of each bank it answered, in bank order."""
@@ -102,8 +115,10 @@ def _part_of(parts: Mapping[tuple[Any, ...], pd.DataFrame], key: tuple[Any, ...]
 
 
 def prepare_frames(data: ReportInput, bank_for: trends.BankResolver) -> PreparedFrames:
-    """Score every survey, find what changed, and split it all by team, once."""
-    answers = data.answers
+    """Count each survey's combined answers (team, else respondents), score every survey, find what changed,
+    and split it all by team, once."""
+    combined = respondents.combine_frames(data.answers, data.respondent_answers, bank_for)
+    answers = combined.answers
     banks = {bank_id: bank_for(bank_id) for bank_id in answers["bank_id"].unique()}
     scores = trends.score_frames(answers, bank_for)
     areas = trends.with_deltas(scores.areas, ["team", "bank_id", "area"], "score")
@@ -118,6 +133,9 @@ def prepare_frames(data: ReportInput, bank_for: trends.BankResolver) -> Prepared
         "unknowns": unknowns,
         "bank_changes": changes.bank_changes(answers, bank_for),
         "contradictions": contradictions,
+        "answers": answers,
+        "respondents": data.respondent_answers,
+        "disagreement": combined.disagreement,
     }
     return PreparedFrames(
         teams=tuple(data.teams),
@@ -135,6 +153,7 @@ def prepare_frames(data: ReportInput, bank_for: trends.BankResolver) -> Prepared
         survey_frames=_survey_frames(trends.headlines(answers, bank_for), banks, by_team_and_bank),
         git_frames=_git_frames(data.git, data.teams, data.quarters),
         unsurveyed=frozenset(data.unsurveyed),
+        actions=data.actions,
     )
 
 

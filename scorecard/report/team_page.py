@@ -7,11 +7,13 @@ from typing import Any
 
 from scorecard.metric_contract import describe_metric
 from scorecard.report import trends
+from scorecard.report.actions import TeamActions, team_actions_section
 from scorecard.report.charts import ChartMaker
 from scorecard.report.figure import Figure
 from scorecard.report.formatting import format_delta, gain_text, level_colours, points_to_go, score_text
 from scorecard.report.git_section import GitSection, git_section
 from scorecard.report.prepared import PreparedFrames, TeamSurveyFrames, none_if_nan
+from scorecard.report.review import ReviewSection, review_section
 from scorecard.survey.bank import Bank
 
 
@@ -35,6 +37,8 @@ class BankSection:
     unknowns: list[dict[str, Any]]
     bank_changes: list[dict[str, Any]]
     contradictions: list[dict[str, Any]]
+    review: ReviewSection
+    """The respondents' disputes and disagreement, and the top answers claimed or linked."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class TeamPage:
     git: GitSection
     never_surveyed: bool = False
     """No survey at all (not only none in the report's quarters): the page says how to take one."""
+    actions: TeamActions | None = None
+    """What the team committed to fix, and the share of due actions kept (None: no action yet)."""
 
 
 def team_page(frames: PreparedFrames, team: str, charts: ChartMaker) -> TeamPage:
@@ -58,6 +64,7 @@ def team_page(frames: PreparedFrames, team: str, charts: ChartMaker) -> TeamPage
         banks=sections,
         git=git_section(frames.git_frames[team], frames.quarters, charts),
         never_surveyed=team in frames.unsurveyed,
+        actions=team_actions_section(frames.actions_of(team), frames.banks, frames.anchors),
     )
 
 
@@ -97,6 +104,7 @@ def bank_section(survey: TeamSurveyFrames, frames: PreparedFrames, charts: Chart
         ],
         bank_changes=survey.bank_changes.to_dict("records"),
         contradictions=[contradiction_row(row, titles) for row in survey.contradictions.to_dict("records")],
+        review=review_section(survey, frames.quarters),
     )
 
 

@@ -3,7 +3,9 @@
 Six ML teams answer the default bank over eight quarters. Each team has its own profile (strong and weak
 areas), a direction (improving, steady, slipping), answers that mostly stay put from one quarter to the next,
 notes on the answers that change, "don't know" answers that linger, a team that joined late and one that
-missed the latest quarter. Everything is seeded: the same quarter gives the same organisation.
+missed the latest quarter. Its engineers answer blind and disagree, and the teams commit to actions, some kept
+and some missed (:mod:`scorecard.services.demo_review`). Everything is seeded: the same quarter gives the same
+organisation.
 
 Everything is written through the same use cases as real data (:func:`scorecard.services.surveys.apply_import`) into
 a store the caller provides, normally a temporary database.
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from scorecard.quarters import current_quarter, parse_quarter, quarter_end, quarter_window
+from scorecard.services.demo_review import demo_actions, review_imports
 from scorecard.services.surveys import PreparedImport, apply_import
 from scorecard.store import Store
 from scorecard.survey.bank import DEFAULT_BANK, NA, UNKNOWN, Bank, Question
@@ -25,6 +28,8 @@ from scorecard.survey.records import AnswerInput
 
 DEMO_QUARTERS = 8
 SEED = 20150
+IMPROVING = 0.02
+"""A team whose maturity drifts up by more than this per quarter is improving (and keeps more of its actions)."""
 
 
 @dataclass(frozen=True)
@@ -185,10 +190,14 @@ def populate(
     bank = load_bank(DEFAULT_BANK)
     rng = random.Random(f"{SEED}-{window[-1]}")
     clock = store.clock
+    surveys = demo_surveys(bank, window, rng, profiles)
     try:
-        for prepared in demo_surveys(bank, window, rng, profiles):
+        for prepared in review_imports(bank, surveys, window):
             store.clock = _quarter_clock(prepared.quarter)
             apply_import(store, prepared)
+        for action in demo_actions(bank, surveys, window, {p.name for p in profiles if p.drift > IMPROVING}):
+            store.clock = _quarter_clock(action.created)
+            store.add_actions([action])
     finally:
         store.clock = clock
     return window

@@ -7,13 +7,14 @@ from typing import Any
 
 from scorecard.store.scans import ScanQueries
 from scorecard.store.surveys import lookup_key
-from scorecard.survey.records import SURVEY_ANSWER_COLUMNS
+from scorecard.survey.records import RESPONDENT_ANSWER_COLUMNS, SURVEY_ANSWER_COLUMNS
 
 
 class ReportQueries(ScanQueries):
     """The report's reads: every answer of many surveys at once, the flags alive, churn per file."""
 
     SURVEY_ANSWER_COLUMNS = SURVEY_ANSWER_COLUMNS
+    RESPONDENT_ANSWER_COLUMNS = RESPONDENT_ANSWER_COLUMNS
 
     def survey_answer_rows(
         self, teams: Sequence[str] | None = None, first_quarter: str | None = None
@@ -23,21 +24,31 @@ class ReportQueries(ScanQueries):
         Columns are :attr:`SURVEY_ANSWER_COLUMNS`; a survey without answers yet is one row whose answer
         columns are NULL, so it still shows in a report. Ordered by team, quarter, bank and answer order.
         """
-        where: list[str] = ["1 = 1"]
-        params: list[Any] = []
-        if teams is not None:
-            if not teams:
-                return []
-            where.append(f"t.key in ({', '.join('?' * len(teams))})")
-            params.extend(lookup_key(team) for team in teams)
-        if first_quarter is not None:
-            where.append("s.quarter >= ?")
-            params.append(first_quarter)
+        where, params = _survey_filter(teams, first_quarter)
+        if where is None:
+            return []
         return self.db.execute(
             "select t.name, s.quarter, s.bank_id, s.bank_version, s.status, s.id, a.question_id, a.option_id, "
             "a.points, a.note, a.answered_at, a.carried_over, a.link from surveys s join teams t on t.id = s.team_id "
-            f"left join answers a on a.survey_id = s.id where {' and '.join(where)} "
+            f"left join answers a on a.survey_id = s.id where {where} "
             "order by t.name, s.quarter, s.bank_id, a.rowid",
+            params,
+        ).fetchall()
+
+    def respondent_answer_rows(
+        self, teams: Sequence[str] | None = None, first_quarter: str | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Every respondent's answer to the surveys of ``teams`` (default: all) from ``first_quarter`` on, in one
+        query. Columns are :attr:`RESPONDENT_ANSWER_COLUMNS`; ordered by team, quarter, bank, respondent (by name
+        key) and answer order. Surveys nobody answered as a respondent have no row."""
+        where, params = _survey_filter(teams, first_quarter)
+        if where is None:
+            return []
+        return self.db.execute(
+            "select t.name, s.quarter, s.bank_id, s.bank_version, s.status, s.id, r.respondent, r.question_id, "
+            "r.option_id, r.points, r.note, r.answered_at, r.link from surveys s join teams t on t.id = s.team_id "
+            f"join respondent_answers r on r.survey_id = s.id where {where} "
+            "order by t.name, s.quarter, s.bank_id, r.respondent_key, r.rowid",
             params,
         ).fetchall()
 
@@ -73,3 +84,19 @@ class ReportQueries(ScanQueries):
             "group by c.quarter, f.path",
             [lookup_key(team), first_quarter or ""],
         ).fetchall()
+
+
+def _survey_filter(teams: Sequence[str] | None, first_quarter: str | None) -> tuple[str | None, list[Any]]:
+    """The ``where`` clause (on ``t`` teams and ``s`` surveys) and its parameters for a bulk read of ``teams``
+    from ``first_quarter`` on; None for an empty list of teams (nothing to read)."""
+    where: list[str] = ["1 = 1"]
+    params: list[Any] = []
+    if teams is not None:
+        if not teams:
+            return None, []
+        where.append(f"t.key in ({', '.join('?' * len(teams))})")
+        params.extend(lookup_key(team) for team in teams)
+    if first_quarter is not None:
+        where.append("s.quarter >= ?")
+        params.append(first_quarter)
+    return " and ".join(where), params

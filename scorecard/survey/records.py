@@ -24,6 +24,23 @@ SURVEY_ANSWER_COLUMNS = (
 )
 """The columns of the store's bulk read of answers (one row per answer with its survey), as the report reads it."""
 
+RESPONDENT_ANSWER_COLUMNS = (
+    "team",
+    "quarter",
+    "bank_id",
+    "bank_version",
+    "status",
+    "survey_id",
+    "respondent",
+    "question_id",
+    "option_id",
+    "points",
+    "note",
+    "answered_at",
+    "link",
+)
+"""The columns of the store's bulk read of respondents' answers (one row per respondent's answer with its survey)."""
+
 
 @dataclass(frozen=True)
 class Team:
