@@ -1,4 +1,4 @@
-"""The monkey test: seeded random keys over home, survey, review, results and the dialogs, at 80x24 and at 60x15
+"""The monkey test: seeded random keys over home, survey, review, results, the review meeting and the dialogs, at 80x24 and at 60x15
 (the too-small notice), sent in bursts faster than the screens change. The app must never raise (Pilot re-raises
 what the app raised) and never end by itself.
 
@@ -23,7 +23,9 @@ from scorecard.store import Store
 from scorecard.survey.records import AnswerInput
 from scorecard.tui import ScorecardApp, make_app
 from scorecard.tui.dialogs import RetryPrompt, TextPrompt
+from scorecard.tui.action_dialog import ActionDialog
 from scorecard.tui.home_screen import HomeScreen
+from scorecard.tui.meeting_screen import MeetingScreen
 from scorecard.tui.respondent_prompt import RespondentPrompt
 from scorecard.tui.results_screen import ResultsScreen
 from scorecard.tui.review_screen import ReviewScreen
@@ -42,7 +44,18 @@ LONGEST_BURST = 8
 NOBODY_CHOSE = (13, 14)
 """Seeds that start on a computer where nobody said yet who answers; the others start as the team (conftest)."""
 QUITTING = {"q", "ctrl+c", "ctrl+q"}
-SCREENS = (HomeScreen, SurveyScreen, ReviewScreen, ResultsScreen, TextPrompt, RetryPrompt, ScanScreen, RespondentPrompt)
+SCREENS = (
+    HomeScreen,
+    SurveyScreen,
+    ReviewScreen,
+    ResultsScreen,
+    TextPrompt,
+    RetryPrompt,
+    ScanScreen,
+    RespondentPrompt,
+    MeetingScreen,
+    ActionDialog,
+)
 BOUND = sorted(
     {
         key.strip()
@@ -67,6 +80,10 @@ def seed_database(path: Path) -> None:
     """Two teams: one with last quarter's answers to carry over, one whose survey has a bank the app lacks."""
     with Store.open(path, clock=clock) as store:
         store.import_answers("ranking", "2026Q3", "tiny", 1, [AnswerInput("a-1", "all", 1.0, "kept")], complete=True)
+        # Two respondents who disagree: the review meeting (m) has a dispute to show.
+        for name, option, points in (("Ana", "none", 0.0), ("Bo", "all", 1.0)):
+            answer = AnswerInput("b-1", option, points, f"{name} [b]thinks[/b]")
+            store.import_answers("ranking", "2026Q3", "tiny", 1, [answer], complete=True, respondent=name)
         store.import_answers("search", "2026Q3", "elsewhere", 1, [AnswerInput("x-1", "yes", 1.0)], complete=False)
 
 
