@@ -22,8 +22,8 @@ from scorecard.paths import settings_path
 from scorecard.store import Store
 from scorecard.survey.records import AnswerInput
 from scorecard.tui import ScorecardApp, make_app
-from scorecard.tui.dialogs import RetryPrompt, TextPrompt
 from scorecard.tui.action_dialog import ActionDialog
+from scorecard.tui.dialogs import RetryPrompt, TextPrompt
 from scorecard.tui.home_screen import HomeScreen
 from scorecard.tui.meeting_screen import MeetingScreen
 from scorecard.tui.respondent_prompt import RespondentPrompt
