@@ -56,8 +56,8 @@ def test_questions_still_unknown_and_for_how_long(answers, bank_for):
 def test_bank_version_change_names_the_questions_added_and_removed(answers, bank_for):
     found = changes.bank_changes(answers, bank_for)
     assert found.to_numpy().tolist() == [
-        ["ranking", "tiny", "2026Q3", "2026Q2", 1, 2, ("b-2",), ("b-old",)],
-        ["search", "tiny", "2026Q3", "2026Q1", 1, 2, ("b-2",), ("b-old",)],
+        ["ranking", "tiny", "2026Q3", "2026Q2", 1, 2, ("b-2",), ("b-old",), ()],
+        ["search", "tiny", "2026Q3", "2026Q1", 1, 2, ("b-2",), ("b-old",), ()],
     ]
 
 

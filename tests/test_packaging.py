@@ -36,6 +36,7 @@ def test_wheel_ships_the_banks_and_templates(wheel):
     assert "scorecard/questions/sculley2015.yaml" in names
     assert "scorecard/questions/ml-test-score.yaml" in names
     assert "scorecard/questions/topics.yaml" in names
+    assert "scorecard/questions/archive/sculley2015.v1.yaml" in names  # old surveys score with their version
     assert any(name.startswith("scorecard/templates/") for name in names)
     assert not any(name.startswith("tests/") for name in names)
 

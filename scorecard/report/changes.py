@@ -12,6 +12,8 @@ import pandas as pd
 from scorecard.report.trends import BankResolver, banks_of, counted, empty_frame, latest_per_team, surveys_frame
 from scorecard.survey.bank import NA, UNKNOWN, Bank
 from scorecard.survey.bank_file import load_bank
+from scorecard.survey.bank_versions import wording_changes
+from scorecard.survey.survey_banks import bank_of
 
 CHANGE_COLUMNS = [
     "team",
@@ -40,6 +42,7 @@ BANK_CHANGE_COLUMNS = [
     "to_version",
     "added",
     "removed",
+    "reworded",
 ]
 
 
@@ -131,9 +134,10 @@ def unknown_answers(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -
 def bank_changes(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> pd.DataFrame:
     """Where a team's survey uses another version of its bank than the team's previous survey did.
 
-    ``added`` and ``removed`` (sorted tuples of question ids) compare the two versions' questions: the current
-    version's are the bank's own; an older version's are known only from the answers stored under it (by any
-    team), so a question nobody answered then is not seen.
+    ``added``, ``removed`` and ``reworded`` (sorted tuples of question ids) compare the two versions' files
+    (:func:`scorecard.survey.bank_versions.wording_changes`). A version whose file is not kept (a custom bank
+    never archived) is known only from the answers stored under it (by any team): a question nobody answered
+    then is not seen, and no rewording can be told.
     """
     surveys = surveys_frame(answers)
     surveys["previous_version"] = surveys.groupby(["team", "bank_id"])["bank_version"].shift(1)
@@ -142,14 +146,19 @@ def bank_changes(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> p
     if changed.empty:
         return empty_frame(BANK_CHANGE_COLUMNS)
     banks = banks_of(answers, bank_for)
-    given = counted(answers)
-    seen = given.groupby(["bank_id", "bank_version"])["question_id"].agg(frozenset).to_dict()
+    seen = counted(answers).groupby(["bank_id", "bank_version"])["question_id"].agg(frozenset).to_dict()
 
-    def questions_of(bank_id: str, version: int) -> frozenset[str]:
-        bank = banks[bank_id]
-        if version == bank.version:
-            return frozenset(q.id for q in bank.questions)
-        return seen.get((bank_id, version), frozenset())
+    def compared(bank_id: str, old: int, new: int) -> tuple[tuple[str, ...], ...]:
+        versions = [bank_of(bank_id, version, banks[bank_id]) for version in (old, new)]
+        if all(bank.version == version for bank, version in zip(versions, (old, new), strict=True)):
+            return wording_changes(*versions)
+        ids = [
+            frozenset(q.id for q in bank.questions)
+            if bank.version == version
+            else seen.get((bank_id, version), frozenset())
+            for bank, version in zip(versions, (old, new), strict=True)
+        ]
+        return tuple(sorted(ids[1] - ids[0])), tuple(sorted(ids[0] - ids[1])), ()
 
     rows = [
         (
@@ -159,10 +168,8 @@ def bank_changes(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> p
             change.previous_quarter,
             int(change.previous_version),
             int(change.bank_version),
-            tuple(sorted(questions_of(change.bank_id, int(change.bank_version)) - old)),
-            tuple(sorted(old - questions_of(change.bank_id, int(change.bank_version)))),
+            *compared(change.bank_id, int(change.previous_version), int(change.bank_version)),
         )
         for change in changed.itertuples(index=False)
-        for old in [questions_of(change.bank_id, int(change.previous_version))]
     ]
     return pd.DataFrame(rows, columns=BANK_CHANGE_COLUMNS)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from scorecard.report.trends import ANSWER_COLUMNS, SURVEY_COLUMNS, BankResolver, banks_of, empty_frame
+from scorecard.report.trends import ANSWER_COLUMNS, SURVEY_COLUMNS, BankResolver, empty_frame, version_banks
 from scorecard.survey.bank import Bank
 from scorecard.survey.records import RESPONDENT_ANSWER_COLUMNS, StoredAnswer
 from scorecard.survey.respondents import CombinedAnswer, combine_answers, disagreement, respondent_names
@@ -62,7 +62,7 @@ def combine_frames(answers: pd.DataFrame, respondents: pd.DataFrame, bank_for: B
     )
     if respondents.empty or answers.empty:
         return CombinedFrames(marked[COMBINED_COLUMNS], empty_frame(DISAGREEMENT_COLUMNS))
-    banks = banks_of(answers, bank_for)
+    banks = version_banks(answers, bank_for)
     theirs = {int(survey_id): group for survey_id, group in respondents.groupby("survey_id", sort=False)}
     parts: list[pd.DataFrame] = []
     disagreement_rows: list[tuple[Any, ...]] = []
@@ -71,7 +71,7 @@ def combine_frames(answers: pd.DataFrame, respondents: pd.DataFrame, bank_for: B
         if given is None:
             parts.append(team_rows)
             continue
-        bank = banks[str(team_rows["bank_id"].iloc[0])]
+        bank = banks[(str(team_rows["bank_id"].iloc[0]), int(team_rows["bank_version"].iloc[0]))]
         by_respondent = _respondent_answers(given)
         combined = combine_answers(bank, _team_answers(team_rows), by_respondent)
         parts.append(_combined_rows(team_rows, combined))

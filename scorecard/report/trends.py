@@ -1,7 +1,8 @@
 """Trends over quarters, pure (frames in, frames out): scores with deltas, headlines, git metrics, contradictions.
 
-Past quarters are scored with the bank as it is now, as ``scorecard show --quarter Q`` scores them: answers to
-questions or options the bank no longer has are left out, so a new bank version never breaks a trend.
+Every survey is scored with the version of its bank it was taken under, as ``scorecard show --quarter Q``
+scores it (the archive keeps older versions; a version with no file left is scored with the bank as it is, its
+unknown answers left out), so a new bank version never changes an old quarter's numbers nor breaks a trend.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from scorecard.survey.contradictions import Evidence, find_contradictions
 from scorecard.survey.dismissals import Dismissal
 from scorecard.survey.records import SURVEY_ANSWER_COLUMNS
 from scorecard.survey.scoring import Improvement, area_scores, overall_score, score_answers
+from scorecard.survey.survey_banks import bank_of
 
 BankResolver = Callable[[str], Bank]
 
@@ -91,6 +93,12 @@ def banks_of(answers: pd.DataFrame, bank_for: BankResolver) -> dict[str, Bank]:
     return {bank_id: bank_for(bank_id) for bank_id in answers["bank_id"].unique()}
 
 
+def version_banks(answers: pd.DataFrame, bank_for: BankResolver) -> dict[tuple[str, int], Bank]:
+    """Each ``(bank id, version)`` of ``answers`` with its bank: ``bank_for``'s, at that version."""
+    pairs = answers[["bank_id", "bank_version"]].drop_duplicates().itertuples(index=False)
+    return {(bank_id, int(version)): bank_of(bank_id, int(version), bank_for(bank_id)) for bank_id, version in pairs}
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Scores
 
@@ -111,17 +119,17 @@ def score_frames(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> S
     The rules live in one place: each survey's answers go through :func:`scoring.area_scores` and
     :func:`scoring.overall_score` (a loop over surveys, not over answers: 160 surveys score in milliseconds).
     """
-    banks = banks_of(answers, bank_for)
+    banks = version_banks(answers, bank_for)
     given = counted(answers)
     chosen_by_survey: dict[int, dict[str, str]] = {}
-    for bank_id, bank in banks.items():
-        valid = _valid_in_bank(given[given["bank_id"] == bank_id], bank)
+    for (bank_id, version), bank in banks.items():
+        valid = _valid_in_bank(given[(given["bank_id"] == bank_id) & (given["bank_version"] == version)], bank)
         for survey_id, group in valid.groupby("survey_id", sort=False):
             chosen_by_survey[int(survey_id)] = dict(zip(group["question_id"], group["option_id"], strict=True))
     area_rows: list[tuple[object, ...]] = []
     overall_rows: list[tuple[object, ...]] = []
     for survey in surveys_frame(answers).itertuples(index=False):
-        bank = banks[survey.bank_id]
+        bank = banks[(survey.bank_id, int(survey.bank_version))]
         chosen = chosen_by_survey.get(int(survey.survey_id), {})
         scores = area_scores(bank, chosen)
         overall = overall_score(bank, scores, any_answer=bool(chosen))
@@ -183,12 +191,12 @@ class Headline:
 
 def headlines(answers: pd.DataFrame, bank_for: BankResolver = load_bank) -> list[Headline]:
     """One :class:`Headline` per team and bank, from the latest survey (scored by :func:`score_answers`)."""
-    banks = banks_of(answers, bank_for)
+    banks = version_banks(answers, bank_for)
     latest = latest_per_team(surveys_frame(answers))
     given = counted(answers)
     found: list[Headline] = []
     for survey in latest.itertuples(index=False):
-        bank = banks[survey.bank_id]
+        bank = banks[(survey.bank_id, int(survey.bank_version))]
         rows = _valid_in_bank(given[given["survey_id"] == survey.survey_id], bank)
         card = score_answers(bank, dict(zip(rows["question_id"], rows["option_id"], strict=True)))
         following = bank.next_level(card.level)
