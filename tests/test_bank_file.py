@@ -151,7 +151,14 @@ def test_ml_test_score_is_the_rubric_exactly():
     expected = [f"{area}-{n}" for area in ("data", "model", "infra", "monitor") for n in range(1, 8)]
     assert [q.id for q in bank.questions] == expected
     for question in bank.questions:
-        assert [(o.id, o.points) for o in question.options] == [("none", 0), ("manual", 0.5), ("automated", 1)]
+        if question.id == "data-6":  # the paper's own measure: calendar time from idea to serving (version 2)
+            assert [(o.id, o.points) for o in question.options] == [
+                ("over-6-months", 0),
+                ("2-to-6-months", 0.5),
+                ("within-2-months", 1),
+            ]
+        else:
+            assert [(o.id, o.points) for o in question.options] == [("none", 0), ("manual", 0.5), ("automated", 1)]
     assert [level.max for level in bank.levels] == [0, 1, 2, 3, 5, None]
     assert [bank.level_for(s).id for s in (0, 0.5, 1, 1.5, 3, 4, 5, 5.5)] == [
         bank.levels[i].id for i in (0, 1, 1, 2, 3, 4, 4, 5)
@@ -240,6 +247,10 @@ def test_the_shipped_file_and_an_exact_copy_keep_their_id(tmp_path):
     [shipped] = [p for p in bank_files() if p.stem == "sculley2015"]
     copy = tmp_path / "mine.yaml"
     copy.write_bytes(shipped.read_bytes())
+    # `previous: {version: 1}` names the frozen version 1, which lives in archive/ beside the bank file.
+    (tmp_path / "archive").mkdir()
+    archived = shipped.parent / "archive" / "sculley2015.v1.yaml"
+    (tmp_path / "archive" / archived.name).write_bytes(archived.read_bytes())
     assert lint_bank_file(shipped) == [] and lint_bank_file(copy) == []
 
 
@@ -255,3 +266,22 @@ def test_lint_of_a_folder_without_bank_files_fails(tmp_path):
     assert result.stderr.strip() == f"Error: no bank files in {empty}"
     with pytest.raises(BankError, match="no bank files in"):
         lint_bank_paths([empty])
+
+
+def test_ml_test_score_version_2_does_not_offer_na():
+    bank = load_bank("ml-test-score")
+    assert bank.version == 2 and not bank.offers_na
+    question = bank.question("data-1")
+    assert [o.id for o in bank.offered_options(question)] == ["none", "manual", "automated", "unknown"]
+    assert question.option("na") is not None  # a stored na still resolves (and scores 0)
+    assert load_bank("sculley2015").offers_na
+    assert lint_bank_file(bank.path) == []
+
+
+@pytest.mark.parametrize(("value", "shown"), [("sometimes", "'sometimes'"), ("0", "0"), ("[]", "[]")])
+def test_offers_na_must_be_true_or_false(tmp_path, value, shown):
+    text = MEAN_BANK.replace("aggregation: mean\n", f"aggregation: mean\noffers_na: {value}\n")
+    problems = lint_bank_file(write_bank(tmp_path, text))
+    assert [p.message for p in problems] == [f"offers_na must be true or false, not {shown}"]
+    with pytest.raises(BankError, match="offers_na must be true or false"):
+        load_bank_file(write_bank(tmp_path, text))

@@ -81,7 +81,7 @@ def test_ml_test_score_final_score_is_the_minimum_section_sum():
 def test_ml_test_score_na_and_unknown_count_zero():
     bank = load_bank("ml-test-score")
     answers = {f"{a}-{n}": "automated" for a in ("data", "model", "infra", "monitor") for n in range(1, 8)}
-    answers |= {"data-1": "na", "data-2": "unknown"}
+    answers |= {"data-1": "na", "data-2": "unknown", "data-6": "within-2-months"}  # data-6: calendar time (v2)
     card = score_answers(bank, answers)
     assert card.area_scores()["data"] == 5.0
     assert card.overall == 5.0
@@ -114,3 +114,14 @@ def test_improvements_never_list_a_raise_that_lifts_nothing(tiny_bank):
     card = score_answers(tiny_bank, {"a-1": "none", "a-2": "all", "b-1": "none"})
     assert [(i.question_id, i.gain) for i in card.improvements] == [("b-1", 50.0), ("a-1", 25.0)]
     assert all(i.gain > 0 for i in card.improvements)
+
+
+def test_ml_test_score_lists_an_na_answer_among_the_raises():
+    """Under min_section_sum na is a 0 like any other: "what would raise the score" must not hide it."""
+    bank = load_bank("ml-test-score")
+    answers = {question.id: question.best_option.id for question in bank.questions} | {"data-1": "na"}
+    card = score_answers(bank, answers)
+    assert card.area_scores()["data"] == 6.0 and card.overall == 6.0
+    assert [(i.question_id, i.from_option, i.to_option, i.gain) for i in card.improvements] == [
+        ("data-1", "na", "automated", 1.0)
+    ]

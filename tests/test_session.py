@@ -107,3 +107,22 @@ def test_a_link_is_saved_kept_by_a_new_option_and_a_note_and_removed_when_empty(
     session.set_link("")
     assert store.answers_for(session.survey.id)["a-1"].link is None
     assert session.answer_for("a-1").note == "checked"
+
+
+def test_a_bank_without_na_neither_offers_nor_confirms_it_but_scores_a_stored_one_zero(store):
+    """ml-test-score v2 does not offer na (its rubric has no N/A); an na stored before still scores 0."""
+    from scorecard.survey.bank_file import load_bank
+
+    bank = load_bank("ml-test-score")
+    assert not bank.offers_na
+    stored_na = [AnswerInput("data-1", "na", None), AnswerInput("data-2", "automated", 1.0)]
+    store.import_answers("ranking", "2026Q3", bank.id, bank.version, stored_na, complete=False)
+    old = open_session(store, bank, "ranking", "2026Q3")
+    assert old.scorecard().area_scores()["data"] == 1.0  # na counts 0, as it always did
+    session = open_session(store, bank, "ranking", "2026Q4")
+    assert [option.id for option in session.options] == ["none", "manual", "automated", "unknown"]
+    assert session.answer_for("data-1").option_id == "na" and session.answer_for("data-1").carried_over
+    assert not session.confirm_carried_over()  # asked afresh: the bank no longer offers na
+    with pytest.raises(ValueError, match="offers no option 'na'"):
+        session.choose("na")
+    assert session.answer_for("data-1").carried_over

@@ -90,7 +90,7 @@ def test_the_shipped_banks_keep_rules_for_the_debts_git_can_see():
             [
                 "legacy-features-2",
                 "glue-code-1",
-                "pipeline-1",
+                "pipeline-2",
                 "dead-code-1",
                 "dead-code-2",
                 "languages-1",
@@ -100,7 +100,7 @@ def test_the_shipped_banks_keep_rules_for_the_debts_git_can_see():
                 "reproducibility-2",
                 "culture-1",
                 "debt-tracking-1",
-                "onboarding-1",
+                "onboarding-2",
             ]
         ),
         "ml-test-score": ["data-7", "infra-2", "infra-3"],

@@ -116,8 +116,9 @@ def _overall(bank: Bank, chosen: Mapping[str, str]) -> float | None:
 def improvements(bank: Bank, chosen: Mapping[str, str], limit: int = IMPROVEMENTS_SHOWN) -> list[Improvement]:
     """What would lift the overall score most: raising answers to their question's best option.
 
-    Answers already at the best option, and ``na`` answers (the team said the question does not apply), are
-    not candidates; nor is a raise that would not lift the overall score. Under ``min_section_sum`` two
+    Answers already at the best option, and under ``mean`` the ``na`` answers (the team said the question does
+    not apply, and it is left out of the score), are not candidates; nor is a raise that would not lift the
+    overall score. Under ``min_section_sum`` an ``na`` scores 0 and is a candidate like any other. Under ``min_section_sum`` two
     sections tied at the minimum mean no single answer lifts the overall score: then the best raise of each
     tied section is listed, all of them marked ``together``, with the gain they make together. Otherwise
     the ``limit`` single raises that gain most, in bank order among equals.
@@ -151,7 +152,9 @@ def _candidates(
     found: list[_Candidate] = []
     for question in bank.questions:
         option_id = chosen.get(question.id)
-        if option_id is None or option_id == NA:
+        # Under mean, na leaves the question out of the score: raising it is not an improvement the team owes.
+        # Under min_section_sum na is a 0 like any other, and hiding it would hide what the score costs.
+        if option_id is None or (option_id == NA and bank.aggregation != "min_section_sum"):
             continue
         best = question.best_option
         if (_points(question, option_id) or 0.0) >= (best.points or 0.0):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from scorecard.survey.bank import Bank, Question
+from scorecard.survey.bank import Bank, Option, Question
 from scorecard.survey.contradictions import Contradiction, Evidence, find_contradictions
 from scorecard.survey.dismissals import Dismissal
 from scorecard.survey.records import AnswerInput, StoredAnswer, Survey
@@ -64,6 +64,12 @@ class SurveySession:
     @property
     def question(self) -> Question:
         return self.bank.questions[self.index]
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        """The current question's options a person may choose, numbered from 1 in this order (no ``na`` in a
+        bank that does not offer it)."""
+        return self.bank.offered_options(self.question)
 
     @property
     def total(self) -> int:
@@ -122,9 +128,9 @@ class SurveySession:
     def choose(self, option_id: str) -> None:
         """Answer the current question (saved at once) and stay on it; the caller decides where to go next."""
         question = self.question
-        option = question.option(option_id)
+        option = next((o for o in self.options if o.id == option_id), None)
         if option is None:
-            raise ValueError(f"question {question.id} has no option {option_id!r}")
+            raise ValueError(f"question {question.id} offers no option {option_id!r}")
         current = self.answers.get(question.id)
         note, link = (current.note, current.link) if current else (None, None)
         self._save(AnswerInput(question.id, option.id, option.points, note, link=link))
@@ -132,8 +138,8 @@ class SurveySession:
     def confirm_carried_over(self) -> bool:
         """Confirm last quarter's answer to the current question; False if there is none to confirm."""
         current = self.answers.get(self.question.id)
-        if current is None or not current.carried_over:
-            return False
+        if current is None or not current.carried_over or not self.bank.offers(current.option_id):
+            return False  # an na the bank no longer offers is answered afresh
         self._save(AnswerInput(current.question_id, current.option_id, current.points, current.note, link=current.link))
         return True
 

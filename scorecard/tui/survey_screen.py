@@ -183,13 +183,13 @@ class SurveyScreen(Screen[None]):
         carried.display = bool(answer and answer.carried_over)
         options = self.query_one("#options", OptionList)
         options.clear_options()
-        for number, option in enumerate(question.all_options, start=1):
+        for number, option in enumerate(session.options, start=1):
             chosen = answer is not None and answer.option_id == option.id
             mark = "●" if chosen else " "
             options.add_option(
                 Option(Content(f"{mark} {number}  {option.label}"), id=option_key(question.id, option.id))
             )
-        ids = [o.id for o in question.all_options]
+        ids = [o.id for o in session.options]
         options.highlighted = ids.index(answer.option_id) if answer and answer.option_id in ids else 0
         note = self.query_one("#note", Static)
         note.update(Content(f"Note: {answer.note}") if answer and answer.note else "")
@@ -227,7 +227,7 @@ class SurveyScreen(Screen[None]):
     def _draw_actions(self) -> None:
         question = self.session.question
         lines = []
-        ids = [option.id for option in question.all_options]
+        ids = [option.id for option in self.session.options]
         for state in self.actions.get(question.id, []):
             action = state.action
             target = question.option(action.target)
@@ -296,7 +296,7 @@ class SurveyScreen(Screen[None]):
             self.query_one("#options", OptionList).focus()
 
     def action_choose_number(self, number: int) -> None:
-        options = self.session.question.all_options
+        options = self.session.options
         if 1 <= number <= len(options):
             self.choose(options[number - 1].id)
 
