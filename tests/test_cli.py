@@ -62,7 +62,7 @@ def test_import_then_show_json(seeded_db):
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["team"] == "ranking" and doc["quarter"] == "2026Q4"
-    assert doc["bank"] == "sculley2015" and doc["bank_version"] == 1
+    assert doc["bank"] == "sculley2015" and doc["bank_version"] == 2
     assert doc["answered"] == 3 and doc["status"] == "draft"
     assert doc["questions"] >= 40
     assert doc["completeness"] == pytest.approx(2 / doc["questions"], abs=1e-4)
@@ -119,6 +119,7 @@ def test_export_to_a_file(tmp_path, seeded_db):
 
 def test_a_complete_survey_is_marked_complete(tmp_path):
     answers = {f"{a}-{n}": "automated" for a in ("data", "model", "infra", "monitor") for n in range(1, 8)}
+    answers["data-6"] = "within-2-months"  # its options are calendar time since version 2
     path = write(
         tmp_path, yaml.safe_dump({"team": "t", "quarter": "2026Q3", "bank": "ml-test-score", "answers": answers})
     )
@@ -155,9 +156,9 @@ def test_questions_list_and_show_json():
         ("none", 0),
         ("manual", 0.5),
         ("automated", 1),
-        ("na", None),
         ("unknown", 0),
-    ]
+    ]  # no na: the rubric has no N/A (version 2)
+    assert shown["offers_na"] is False
 
 
 def test_questions_lint_clean_and_broken(tmp_path):
@@ -437,3 +438,35 @@ def test_scan_prints_flags_by_kind_and_the_ml_metrics(tmp_path):
     assert "2 flags alive (1 cli options, 1 config keys), 2 untouched 180+ days;" in result.stdout
     assert "1 code files import an ML framework (100%), 1 float thresholds, 0 notebooks" in result.stdout
     assert "1 lock files, 0 lines of CI" in result.stdout
+
+
+def test_an_answers_file_for_ml_test_score_may_not_answer_na_and_nothing_is_written(tmp_path):
+    db = tmp_path / "na.db"
+    answers = {"data-1": "na", "data-2": "automated", "model-1": "na"}
+    path = write(
+        tmp_path, yaml.safe_dump({"team": "t", "quarter": "2026Q3", "bank": "ml-test-score", "answers": answers})
+    )
+    result = run("survey", "--answers", str(path), db=db)
+    assert result.exit_code != 0
+    message = result.output.strip()
+    assert len(message.splitlines()) == 1
+    assert "does not offer na (its rubric has no N/A: na would score 0)" in message
+    assert "data-1, model-1" in message
+    shown = run("show", "--team", "t", "--json", db=db)
+    assert shown.exit_code != 0  # no survey was stored
+
+
+def test_a_stored_na_in_ml_test_score_still_scores_zero_and_is_listed_to_raise(tmp_path):
+    from scorecard.survey.bank_file import load_bank
+    from scorecard.survey.records import AnswerInput
+
+    old = load_bank("ml-test-score", 1)  # version 1 offered na
+    assert old.offers_na and not load_bank("ml-test-score").offers_na
+    answers = [AnswerInput(q.id, q.best_option.id, 1.0) for q in old.questions if q.id != "data-1"]
+    with Store.open(tmp_path / "old.db") as store:
+        store.import_answers("t", "2026Q3", old.id, 1, [AnswerInput("data-1", "na", None), *answers], complete=True)
+    result = run("show", "--team", "t", "--json", db=tmp_path / "old.db")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["bank_version"] == 1 and doc["overall"] == 6.0
+    assert [(i["question"], i["from"], i["gain"]) for i in doc["improvements"]] == [("data-1", "na", 1.0)]

@@ -20,6 +20,7 @@ from scorecard.cli.actions import actions
 from scorecard.cli.common import ScorecardGroup, database_path, db_option, json_option, open_store
 from scorecard.cli.evidence import evidence
 from scorecard.survey.bank import DEFAULT_BANK
+from scorecard.survey.systems import system_option
 from scorecard.team_names import normalize_team_name
 
 
@@ -42,9 +43,10 @@ def run_tui(
     quarter: str | None = None,
     bank_name: str | None = None,
     respondent: str | None = None,
+    system: str | None = None,
 ) -> None:
-    """Open the terminal interface; it needs a real terminal on both ends. The quarter, the bank and the
-    respondent are checked first, so a typo opens (or creates) no database."""
+    """Open the terminal interface; it needs a real terminal on both ends. The quarter, the bank, the
+    respondent and the system are checked first, so a typo opens (or creates) no database."""
     from scorecard.quarters import normalize_quarter
     from scorecard.survey.bank_file import load_bank
     from scorecard.survey.respondents import normalize_respondent
@@ -52,6 +54,7 @@ def run_tui(
     quarter = normalize_quarter(quarter) if quarter else None
     team = normalize_team_name(team) if team else None
     respondent = normalize_respondent(respondent) if respondent else None
+    system = system_option(system)
     if bank_name:
         load_bank(bank_name)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -61,7 +64,12 @@ def run_tui(
     from scorecard.tui import make_app  # Textual is imported only when the TUI runs
 
     make_app(
-        db_path=database_path(db_path), team=team, quarter=quarter, bank_name=bank_name, respondent=respondent
+        db_path=database_path(db_path),
+        team=team,
+        quarter=quarter,
+        bank_name=bank_name,
+        respondent=respondent,
+        system=system,
     ).run()
 
 
@@ -158,6 +166,9 @@ def questions_metrics(as_json: bool) -> None:
 @click.option(
     "--respondent", help="Answer as this person (blind, combined with the others'); without it, the team answers."
 )
+@click.option(
+    "--system", help="One system of the team (a model, a pipeline, a service); without it, the team-level survey."
+)
 @db_option
 @json_option
 def survey(
@@ -166,6 +177,7 @@ def survey(
     bank_name: str | None,
     answers_path: Path | None,
     respondent: str | None,
+    system: str | None,
     db_path: Path | None,
     as_json: bool,
 ) -> None:
@@ -175,7 +187,7 @@ def survey(
     if answers_path is None:
         if not team:
             raise click.UsageError("the interactive survey needs --team T (or pass --answers FILE)")
-        run_tui(db_path, team=team, quarter=quarter, bank_name=bank_name, respondent=respondent)
+        run_tui(db_path, team=team, quarter=quarter, bank_name=bank_name, respondent=respondent, system=system)
         return
     result, scored = import_answers_file(
         answers_path,
@@ -184,14 +196,16 @@ def survey(
         quarter=quarter,
         bank_name=bank_name,
         respondent=respondent,
+        system=system,
     )
     if as_json:
         console.print_json({**score_json(scored), "changed": result.changed, "actions_added": result.actions_added})
         return
     found = result.survey
     added = f" and {result.actions_added} new action(s)" if result.actions_added else ""
+    of_system = f" (system {found.system})" if found.system else ""
     click.echo(
-        f"Imported {result.changed} changed answer(s){added} for {found.team} {found.quarter} "
+        f"Imported {result.changed} changed answer(s){added} for {found.team}{of_system} {found.quarter} "
         f"({found.bank_id} v{found.bank_version}, {found.status})."
     )
     console.print_score(scored)
@@ -201,16 +215,29 @@ def survey(
 @click.option("--team", required=True, help="Team name.")
 @click.option("--quarter", help="Quarter like 2026Q4 (default: the team's latest).")
 @click.option("--bank", "bank_name", help="Only surveys of this bank.")
+@click.option(
+    "--system", help="One system of the team (a model, a pipeline, a service); without it, the team-level survey."
+)
 @db_option
 @json_option
-def show(team: str, quarter: str | None, bank_name: str | None, db_path: Path | None, as_json: bool) -> None:
+def show(
+    team: str, quarter: str | None, bank_name: str | None, system: str | None, db_path: Path | None, as_json: bool
+) -> None:
     """Print a team's scores for its latest (or the given) survey, beside its latest git evidence."""
     from scorecard.services.show import EvidenceOnly, evidence_only_json, show_team
     from scorecard.services.surveys import score_json
+    from scorecard.services.systems import SystemsRollup, rollup_json, rollup_lines
 
     team = normalize_team_name(team)  # inputs first: a bad one opens no database
+    system = system_option(system)
     with open_store(db_path, create=False) as store:
-        shown = show_team(store, team, quarter, bank_name)
+        shown = show_team(store, team, quarter, bank_name, system)
+    if isinstance(shown, SystemsRollup):
+        if as_json:
+            console.print_json(rollup_json(shown))
+        else:
+            click.echo("\n".join(rollup_lines(shown)))
+        return
     if isinstance(shown, EvidenceOnly):
         console.print_json(evidence_only_json(shown)) if as_json else console.print_evidence_only(shown)
     elif as_json:
@@ -253,6 +280,7 @@ def teams(db_path: Path | None, as_json: bool) -> None:
 @click.option("--exclude-author", "exclude_authors", multiple=True, metavar="REGEX", help="Skip authors (bots).")
 @click.option("--exclude-commit", "exclude_commits", multiple=True, metavar="SHA", help="Skip commits (reformats).")
 @click.option("--full", is_flag=True, help="Read the whole history again instead of only new commits.")
+@click.option("--system", help="Tie the repositories to this system of the team (a model, a pipeline, a service).")
 @db_option
 @json_option
 def scan(
@@ -265,6 +293,7 @@ def scan(
     exclude_authors: tuple[str, ...],
     exclude_commits: tuple[str, ...],
     full: bool,
+    system: str | None,
     db_path: Path | None,
     as_json: bool,
 ) -> None:
@@ -284,6 +313,7 @@ def scan(
         exclude_commits=exclude_commits,
         full=full,
     )
+    system_name = system_option(system) if system is not None else None
     check_repositories(paths, subdir)  # a bad path fails before any database is opened or created
     with open_store(db_path) as store, console.scan_progress(enabled=not as_json) as bars:
         summaries = scan_repositories(
@@ -293,6 +323,7 @@ def scan(
             jobs=jobs,
             progress=bars.message if bars else None,
             advance=bars.advance if bars else None,
+            system=system_name,
         )
     for summary in summaries:
         for warning in summary["warnings"]:
@@ -349,6 +380,9 @@ def answers() -> None:
 @click.option("--bank", "bank_name", help="Only surveys of this bank.")
 @click.option("--respondent", help="Only this respondent's answers (default: the team's, and each respondent's).")
 @click.option(
+    "--system", help="One system of the team (a model, a pipeline, a service); without it, the team-level survey."
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -360,6 +394,7 @@ def answers_export(
     quarter: str | None,
     bank_name: str | None,
     respondent: str | None,
+    system: str | None,
     output: Path | None,
     db_path: Path | None,
 ) -> None:
@@ -374,8 +409,9 @@ def answers_export(
 
     team = normalize_team_name(team)
     respondent = normalize_respondent(respondent) if respondent is not None else None
+    system = system_option(system)
     with open_store(db_path, create=False) as store:
-        files = export_answer_files(store, team, quarter, bank_name, respondent)
+        files = export_answer_files(store, team, quarter, bank_name, respondent, system)
     if output is None:
         click.echo(files[0].text, nl=False)
         left_out = [exported.respondent for exported in files[1:] if exported.respondent]

@@ -14,6 +14,7 @@ from scorecard.store import Store
 from scorecard.survey.answers_file import answers_yaml
 from scorecard.survey.bank_file import load_bank
 from scorecard.survey.respondents import respondent_key, respondent_names
+from scorecard.survey.survey_banks import bank_of
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,16 @@ def export_answer_files(
     quarter: str | None = None,
     bank_name: str | None = None,
     respondent: str | None = None,
+    system: str = "",
 ) -> list[ExportedFile]:
     """``answers export``: a survey's answers files, each in the format ``survey --answers`` reads (bank order;
     unconfirmed carry-overs left out). The team answers first, then one file per respondent in name order; only
     ``respondent``'s file when one is named (:class:`SurveyNotFound` when that person answered nothing). The team
-    file also carries the actions the team recorded in that quarter, so exporting every quarter keeps them all."""
+    file also carries the actions the team recorded in that quarter, so exporting every quarter keeps them all.
+    ``system``: that system's survey (its files say ``system:``); default the team-level survey."""
     bank = load_bank(bank_name) if bank_name else None
-    found = find_team_survey(store, team, quarter, bank.id if bank else None)
-    bank = bank if bank is not None and bank.id == found.bank_id else load_bank(found.bank_id)
+    found = find_team_survey(store, team, quarter, bank.id if bank else None, system)
+    bank = bank_of(found.bank_id, found.bank_version, bank)
     by_respondent = store.respondent_answers_for(found.id)
     if respondent is not None:
         wanted = respondent_key(respondent)
@@ -47,12 +50,22 @@ def export_answer_files(
             raise SurveyNotFound(
                 f"{describe(respondent)} answered nothing in {found.team}'s {found.quarter} survey (respondents: {known})"
             )
-        return [ExportedFile(name, answers_yaml(found.team, found.quarter, bank, by_respondent[name], name))]
+        return [
+            ExportedFile(
+                name, answers_yaml(found.team, found.quarter, bank, by_respondent[name], name, system=found.system)
+            )
+        ]
     actions = actions_for_export(store, found.team, found.quarter, bank_id=bank.id)
-    team_file = answers_yaml(found.team, found.quarter, bank, store.answers_for(found.id), actions=actions)
+    team_file = answers_yaml(
+        found.team, found.quarter, bank, store.answers_for(found.id), actions=actions, system=found.system
+    )
     files = [ExportedFile(None, team_file)]
     for name in respondent_names(by_respondent):
-        files.append(ExportedFile(name, answers_yaml(found.team, found.quarter, bank, by_respondent[name], name)))
+        files.append(
+            ExportedFile(
+                name, answers_yaml(found.team, found.quarter, bank, by_respondent[name], name, system=found.system)
+            )
+        )
     return files
 
 

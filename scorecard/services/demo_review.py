@@ -187,8 +187,13 @@ def demo_actions(
         rose, stayed = _moves(bank, answers)
         rose_early, stayed_early = _moves(bank, answers[:-1])
         plans: list[tuple[str, str, str, str, str | None]] = []
-        if rose:
-            plans.append((rose[0], after[rose[0]], first.quarter, last.quarter, "Agreed in the review: automate it."))
+        # Kept: an answer that rose to its target; failing that (a team whose answers did not move), one the team
+        # already holds, so every team shows a kept action whatever the bank's wording does to the seeded answers.
+        kept = rose or [
+            q.id for q in bank.questions if not q.evidence and _index(q, after.get(q.id, NA)) not in (None, 0)
+        ]
+        if kept:
+            plans.append((kept[0], after[kept[0]], first.quarter, last.quarter, "Agreed in the review: automate it."))
         if stayed:
             question = stayed[0]
             plans.append((question, _step_up(bank, question, after[question]), first.quarter, last.quarter, None))

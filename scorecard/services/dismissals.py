@@ -34,6 +34,7 @@ from scorecard.survey.dismissals import (
     latest_dismissals,
 )
 from scorecard.survey.records import Survey
+from scorecard.survey.survey_banks import bank_of
 
 
 class DismissalError(ScorecardError):
@@ -81,7 +82,7 @@ def _survey_asking(store: Store, team: str, question_id: str, bank_name: str | N
                 asking = load_bank(candidate.bank_id)
                 if asking.question(question_id) is not None:
                     return candidate, asking
-    return survey, bank if bank is not None and bank.id == survey.bank_id else load_bank(survey.bank_id)
+    return survey, bank_of(survey.bank_id, survey.bank_version, bank)
 
 
 def dismiss_question(

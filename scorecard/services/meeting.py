@@ -27,11 +27,11 @@ from scorecard.services.team_metrics import team_evidence
 from scorecard.store import Store
 from scorecard.survey.actions import ActionState
 from scorecard.survey.bank import Bank, Question
-from scorecard.survey.bank_file import load_bank
 from scorecard.survey.contradictions import Contradiction, Evidence, find_contradictions
 from scorecard.survey.records import AnswerInput, Survey
 from scorecard.survey.respondents import CombinedAnswer, Disagreement, chosen_options, disagreement
 from scorecard.survey.scoring import survey_is_complete
+from scorecard.survey.survey_banks import bank_of
 
 
 class MeetingError(ScorecardError):
@@ -102,9 +102,10 @@ class Meeting:
     """One per question of the bank, in meeting order (see the module docstring)."""
 
 
-def option_number(question: Question, option_id: str) -> int | None:
-    """The key of an option (1..N over ``all_options``: the bank's, then na, unknown); None if there is none."""
-    ids = [option.id for option in question.all_options]
+def option_number(bank: Bank, question: Question, option_id: str) -> int | None:
+    """The key of an option (1..N over the options the bank offers: its own, then na where offered, unknown);
+    None if there is none (a stored ``na`` in a bank that no longer offers it)."""
+    ids = [option.id for option in bank.offered_options(question)]
     return ids.index(option_id) + 1 if option_id in ids else None
 
 
@@ -140,8 +141,9 @@ def find_meeting_survey(
 
 
 def survey_bank(survey: Survey, bank: Bank | None) -> Bank:
-    """``bank`` when it is the survey's (a custom bank file is known by path), else the shipped one."""
-    return bank if bank is not None and bank.id == survey.bank_id else load_bank(survey.bank_id)
+    """``bank`` when it is the survey's (a custom bank file is known by path), else the shipped one; at the
+    version the survey was taken under."""
+    return bank_of(survey.bank_id, survey.bank_version, bank)
 
 
 def meeting(
@@ -197,7 +199,7 @@ def _item(
                 name,
                 given.option_id,
                 option.label if option else given.option_id,
-                option_number(question, given.option_id),
+                option_number(score.bank, question, given.option_id),
                 given.points,
                 given.note,
                 given.link,

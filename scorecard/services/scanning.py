@@ -70,8 +70,10 @@ def scan_repositories(
     jobs: int | None = None,
     progress: Progress | None = None,
     advance: Callable[[str, int, int], None] | None = None,
+    system: str | None = None,
 ) -> list[dict[str, Any]]:
     """Scan every path for ``options.team`` and store the results; returns the JSON summaries in order.
+    ``system``: tie the repositories to that system of the team (None: their ties stay as they are).
 
     Every path is validated first, so a bad one fails the command before any is read; every repository is
     mined before anything is written, and all are written together or none is. A path given twice is scanned
@@ -89,7 +91,7 @@ def scan_repositories(
         with ProcessPoolExecutor(max_workers=min(jobs, len(unique))) as pool:
             futures = [pool.submit(_scan_in_worker, str(store.path), path, options) for path in unique]
             results = [future.result() for future in futures]
-    store.save_scans([(result.record, result.checkpoint) for result in results])
+    store.save_scans([(result.record, result.checkpoint) for result in results], system=system)
     for result in results:
         say(f"{result.summary['repo']}: stored (read in {result.summary['elapsed_s']:.1f}s)")
     return [result.summary for result in results]

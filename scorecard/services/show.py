@@ -1,15 +1,20 @@
 """``scorecard show``: a team's latest (or chosen) survey scored beside its git evidence, or the evidence alone
-when the team has been scanned but has not answered a survey yet."""
+when the team has been scanned but has not answered a survey yet; for a team whose systems were surveyed, their
+roll-up (:mod:`scorecard.services.systems`), or one system's survey with ``--system``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from scorecard.quarters import normalize_quarter
 from scorecard.services.surveys import SurveyNotFound, SurveyScore, find_team_survey, score_survey
-from scorecard.services.team_metrics import team_metrics
+from scorecard.services.systems import SystemsRollup, systems_rollup
+from scorecard.services.team_metrics import TeamMetrics, team_metrics
 from scorecard.store import Store
+from scorecard.survey.bank import Bank
 from scorecard.survey.bank_file import load_bank
+from scorecard.survey.records import Survey
 
 
 @dataclass(frozen=True)
@@ -24,22 +29,45 @@ class EvidenceOnly:
 
 
 def show_team(
-    store: Store, team: str, quarter: str | None = None, bank_name: str | None = None
-) -> SurveyScore | EvidenceOnly:
+    store: Store, team: str, quarter: str | None = None, bank_name: str | None = None, system: str = ""
+) -> SurveyScore | EvidenceOnly | SystemsRollup:
     """The team's survey of ``quarter`` (default: its latest) scored, beside its latest metrics and its metrics
     per quarter; ``bank_name``: a shipped bank's id or a bank file. A team that was scanned but never surveyed
-    (and no quarter or bank was asked for) gets its evidence alone."""
+    (and no quarter or bank was asked for) gets its evidence alone. ``system``: that system's survey; without
+    it, a quarter with system surveys gives their roll-up."""
     bank = load_bank(bank_name) if bank_name else None
     evidence = team_metrics(store, team, per_quarter=True)
+    by_quarter = evidence.by_quarter if evidence else {}
     try:
-        survey = find_team_survey(store, team, quarter, bank.id if bank else None)
+        survey = find_team_survey(store, team, quarter, bank.id if bank else None, system)
     except SurveyNotFound:
-        nothing_asked = quarter is None and bank is None
+        rolled = None if system else _rollup(store, team, None, quarter, bank, evidence)
+        if rolled is not None:
+            return rolled
+        nothing_asked = quarter is None and bank is None and not system
         if evidence is None or not nothing_asked or store.latest_survey(team) is not None:
             raise
         return EvidenceOnly(team, evidence.scanned_at, evidence.repos, evidence.latest, evidence.by_quarter)
+    if not system:
+        # Without a quarter, a newer quarter of the systems wins over an older team-level survey.
+        newer = quarter is None and any(
+            other.quarter > survey.quarter for other in store.system_surveys(team, None, bank.id if bank else None)
+        )
+        rolled = _rollup(store, team, None if newer else survey, quarter, bank, evidence)
+        if rolled is not None:
+            return rolled
     scored = score_survey(store, survey, evidence.evidence() if evidence else None, bank=bank)
-    return replace(scored, metrics_by_quarter=evidence.by_quarter if evidence else {})
+    return replace(scored, metrics_by_quarter=by_quarter)
+
+
+def _rollup(
+    store: Store, team: str, survey: Survey | None, quarter: str | None, bank: Bank | None, evidence: TeamMetrics | None
+) -> SystemsRollup | None:
+    quarter = normalize_quarter(quarter) if quarter else None
+    rolled = systems_rollup(store, team, survey, quarter, bank, evidence.evidence() if evidence else None)
+    if rolled is None or evidence is None:
+        return rolled
+    return replace(rolled, metrics=dict(evidence.latest), metrics_by_quarter=evidence.by_quarter)
 
 
 def evidence_only_json(shown: EvidenceOnly) -> dict[str, Any]:

@@ -39,6 +39,8 @@ from scorecard.survey.respondents import (
     respondent_names,
 )
 from scorecard.survey.scoring import ScoreCard, score_answers, survey_is_complete
+from scorecard.survey.survey_banks import bank_of
+from scorecard.survey.systems import SystemNameError, normalize_system_name, system_key
 from scorecard.team_names import TeamNameError, normalize_team_name, team_key
 
 
@@ -58,6 +60,8 @@ class PreparedImport:
     """Whose answers these are; None: the team answers."""
     actions: tuple[Action, ...] = ()
     """The file's ``actions:``, checked against the bank (stored unless the team has them already)."""
+    system: str = ""
+    """The team's system the answers are for; '' the team-level survey."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ def prepare_import(
     bank_name: str | None = None,
     now: datetime | None = None,
     respondent: str | None = None,
+    system: str | None = None,
 ) -> PreparedImport:
     """Read and validate an answers file without opening any database.
 
@@ -87,11 +92,12 @@ def prepare_import(
     parsed = read_answers_file(path)
     team_name = _import_team(path, parsed.team, team)
     who = _import_respondent(path, parsed.respondent, respondent)
+    system_name = import_system(path, parsed.system, system)
     quarter_name = normalize_quarter(quarter) if quarter else parsed.quarter or current_quarter(now)
     bank = load_bank(bank_name or parsed.bank or DEFAULT_BANK)
     resolved = resolve_answers(bank, parsed.answers, source=file_label(path))
     actions = resolve_actions(bank, team_name, quarter_name, parsed.actions, source=file_label(path))
-    return PreparedImport(team_name, quarter_name, bank, tuple(resolved), who, tuple(actions))
+    return PreparedImport(team_name, quarter_name, bank, tuple(resolved), who, tuple(actions), system_name)
 
 
 def _import_respondent(path: Path | str, in_file: str | None, option: str | None) -> str | None:
@@ -107,6 +113,19 @@ def _import_respondent(path: Path | str, in_file: str | None, option: str | None
             f"{file_label(path)} holds the answers of {describe(in_file)}, not of {describe(option)} (--respondent)"
         )
     return option or in_file
+
+
+def import_system(path: Path | str, in_file: str | None, option: str | None) -> str:
+    """The system of an import: ``--system`` and the file's ``system:``, one system when both are given (matched
+    by key); '' (the team-level survey) when neither is."""
+    if option is not None:
+        try:
+            option = normalize_system_name(option)
+        except SystemNameError as error:
+            raise SystemNameError(f"--system: {error}") from None
+    if in_file is not None and option is not None and system_key(option) != system_key(in_file):
+        raise AnswersError(f"{file_label(path)} is for system {describe(in_file)}, not {describe(option)} (--system)")
+    return option or in_file or ""
 
 
 def _import_team(path: Path | str, in_file: str | None, option: str | None) -> str:
@@ -146,6 +165,7 @@ def apply_import(store: Store, prepared: PreparedImport) -> ImportResult:
         complete=complete,
         respondent=prepared.respondent,
         actions=prepared.actions,
+        system=prepared.system,
     )
     card = score_answers(bank, chosen_options(stored_answers(store, bank, survey.id)))
     return ImportResult(survey, changed, card, len(added))
@@ -163,12 +183,15 @@ def import_answers_file(
     quarter: str | None = None,
     bank_name: str | None = None,
     respondent: str | None = None,
+    system: str | None = None,
 ) -> tuple[ImportResult, SurveyScore]:
     """``survey --answers FILE``: check the whole file, then (only then) open the store, import and score.
 
     A bad file leaves no trace, not even a new empty database: ``open_store`` is called after the checks.
     """
-    prepared = prepare_import(path, team=team, quarter=quarter, bank_name=bank_name, respondent=respondent)
+    prepared = prepare_import(
+        path, team=team, quarter=quarter, bank_name=bank_name, respondent=respondent, system=system
+    )
     with open_store() as store:
         result = apply_import(store, prepared)
         return result, score_survey(store, result.survey, team_evidence(store, result.survey.team), bank=prepared.bank)
@@ -198,17 +221,20 @@ class SurveyScore:
         return chosen_options(self.combined)
 
 
-def find_team_survey(store: Store, team: str, quarter: str | None = None, bank_id: str | None = None) -> Survey:
-    """The survey of ``quarter`` (default: the team's latest) for ``team``, of one bank if ``bank_id`` is given;
-    :class:`SurveyNotFound` if there is none."""
+def find_team_survey(
+    store: Store, team: str, quarter: str | None = None, bank_id: str | None = None, system: str = ""
+) -> Survey:
+    """The survey of ``quarter`` (default: the team's latest) for ``team``'s ``system`` (default: the team-level
+    survey), of one bank if ``bank_id`` is given; :class:`SurveyNotFound` if there is none."""
     if store.get_team(team) is None:
         known = ", ".join(t.name for t in store.list_teams()) or "none yet"
         raise SurveyNotFound(f"unknown team {team!r} (teams: {known})")
     quarter = normalize_quarter(quarter) if quarter else None
-    survey = store.latest_survey(team, bank_id=bank_id, quarter=quarter)
+    survey = store.latest_survey(team, bank_id=bank_id, quarter=quarter, system=system)
     if survey is None:
         what = " ".join(x for x in (quarter, bank_id) if x)
-        raise SurveyNotFound(f"team {team!r} has no {what + ' ' if what else ''}survey yet")
+        of_system = f" for system {system!r}" if system else ""
+        raise SurveyNotFound(f"team {team!r} has no {what + ' ' if what else ''}survey{of_system} yet")
     return survey
 
 
@@ -222,10 +248,10 @@ def score_survey(
     or its latest metrics alone) are given, and marked dismissed where the team's dismissal of them holds.
 
     ``bank`` is the survey's bank when the caller already has it (a custom bank file is known by path, not
-    by id); otherwise the shipped bank with the survey's id is loaded.
+    by id); otherwise the shipped bank with the survey's id is loaded. Either way the survey is scored with the
+    version it was taken under (:func:`scorecard.survey.bank_file.bank_of`): a v1 survey scores as it did.
     """
-    if bank is None or bank.id != survey.bank_id:
-        bank = load_bank(survey.bank_id)
+    bank = bank_of(survey.bank_id, survey.bank_version, bank)
     answers = store.answers_for(survey.id)
     by_respondent = store.respondent_answers_for(survey.id)
     combined = combine_answers(bank, answers, by_respondent)
@@ -283,6 +309,7 @@ def score_json(result: SurveyScore) -> dict[str, Any]:
         "respondents": list(result.respondents),
         "answers": [answer_json(answer) for answer in result.combined.values()],
         "disagreement": disagreement_json(disagreement(result.bank, result.combined)),
+        **({"system": result.survey.system} if result.survey.system else {}),
     }
 
 
@@ -374,14 +401,12 @@ def team_overviews(store: Store, bank: Bank | None = None) -> list[TeamOverview]
         if survey is None:
             rows.append(TeamOverview(team.name, None, None, None, None, "none"))
             continue
-        survey_bank = bank if bank is not None and bank.id == survey.bank_id else None
-        if survey_bank is None:
-            try:
-                survey_bank = load_bank(survey.bank_id)
-            except ScorecardError:  # no shipped bank has this id
-                status = "complete" if survey.status == "complete" else "draft"
-                rows.append(TeamOverview(team.name, survey.quarter, survey.bank_id, None, None, status))
-                continue
+        try:
+            survey_bank = bank_of(survey.bank_id, survey.bank_version, bank)
+        except ScorecardError:  # no shipped bank has this id
+            status = "complete" if survey.status == "complete" else "draft"
+            rows.append(TeamOverview(team.name, survey.quarter, survey.bank_id, None, None, status))
+            continue
         scored = score_survey(store, survey, bank=survey_bank)
         card = scored.card
         answered = len(scored.combined)

@@ -85,12 +85,13 @@ class ActionQueries(SurveyQueries):
         complete: bool | Callable[[int], bool],
         respondent: str | None = None,
         actions: Iterable[Action] = (),
+        system: str = "",
     ) -> tuple[Survey, int, list[Action]]:
         """:meth:`import_answers` and the file's ``actions`` (those the team has not already) in one transaction:
         all or nothing. Returns the survey, the answers changed and the actions added."""
         with self._writing():
             survey, changed = self.import_answers(
-                team, quarter, bank_id, bank_version, answers, complete=complete, respondent=respondent
+                team, quarter, bank_id, bank_version, answers, complete=complete, respondent=respondent, system=system
             )
             added = self._add_actions(actions, skip_existing=True)
         return survey, changed, added

@@ -88,8 +88,9 @@ class ReportQueries(ScanQueries):
 
 def _survey_filter(teams: Sequence[str] | None, first_quarter: str | None) -> tuple[str | None, list[Any]]:
     """The ``where`` clause (on ``t`` teams and ``s`` surveys) and its parameters for a bulk read of ``teams``
-    from ``first_quarter`` on; None for an empty list of teams (nothing to read)."""
-    where: list[str] = ["1 = 1"]
+    from ``first_quarter`` on; None for an empty list of teams (nothing to read). Team-level surveys only: the
+    report's rows per system are not drawn yet (a system's survey would otherwise count as the team's)."""
+    where: list[str] = ["s.system = ''"]
     params: list[Any] = []
     if teams is not None:
         if not teams:

@@ -119,11 +119,26 @@ class ScanQueries(SurveyQueries):
         """
         return self.save_scans([(scan, checkpoint)])[0]
 
-    def save_scans(self, scans: Sequence[tuple[ScanRecord, bytes | None]]) -> list[int]:
+    def save_scans(self, scans: Sequence[tuple[ScanRecord, bytes | None]], system: str | None = None) -> list[int]:
         """Write several repositories' scans (each with its checkpoint, as :meth:`save_scan`) in ONE
-        transaction: all of them or, if one fails, none. Returns the new scans' ids in order."""
+        transaction: all of them or, if one fails, none. Returns the new scans' ids in order. ``system``: tie
+        each repository to that system of the team (``repos.system``); None leaves the ties as they are."""
         with self._writing():
-            return [self._write_scan(scan, checkpoint) for scan, checkpoint in scans]
+            ids = [self._write_scan(scan, checkpoint) for scan, checkpoint in scans]
+            for scan, _checkpoint in scans if system is not None else ():
+                self.db.execute(
+                    "update repos set system = ? where id = ?",
+                    [self._stored_system(scan.team, system or ""), self.find_repo(scan.team, scan.path, scan.subdir)],
+                )
+            return ids
+
+    def repository_systems(self, team: str) -> dict[tuple[str, str], str]:
+        """``(path, subdir)`` -> the system each of a team's repositories is tied to ('' the team's)."""
+        rows = self.db.execute(
+            "select r.path, r.subdir, r.system from repos r join teams t on t.id = r.team_id where t.key = ?",
+            [lookup_key(team)],
+        )
+        return {(path, subdir): system for path, subdir, system in rows}
 
     def _write_scan(self, scan: ScanRecord, checkpoint: bytes | None) -> int:
         repo_id = self._ensure_repo(scan)

@@ -328,6 +328,21 @@ def m009_respondents_links_actions(db: sqlite_utils.Database) -> None:
     db.table("actions").create_index(["team_id", "due"])
 
 
+@migrations()
+def m010_systems(db: sqlite_utils.Database) -> None:
+    """Systems: a team owns one or more systems (a model, a pipeline, a service), each surveyed on its own.
+
+    ``surveys.system`` is the system's name as first given ('' for the team-level survey, which every survey
+    stored before this migration is); one survey per (team, system, quarter, bank), so the unique index gains
+    the column. ``repos.system`` ties a repository to a system ('' for the team's). Names are matched by key
+    (case-folded, :func:`scorecard.survey.systems.system_key`) in :mod:`scorecard.store.surveys`.
+    """
+    db.table("surveys").add_column("system", str, not_null_default="")
+    db.execute("drop index if exists idx_surveys_team_id_quarter_bank_id")
+    db.table("surveys").create_index(["team_id", "system", "quarter", "bank_id"], unique=True)
+    db.table("repos").add_column("system", str, not_null_default="")
+
+
 def known_migration_names() -> list[str]:
     return [migration.name for migration in migrations._migrations]
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from scorecard.store.connection import Database
+from scorecard.survey.bank_versions import CarrySource
 from scorecard.survey.records import AnswerInput, StoredAnswer, Survey, Team
 from scorecard.survey.respondents import respondent_key
+from scorecard.survey.systems import normalize_system_name, same_system
 from scorecard.team_names import TeamNameError, normalize_team_name, team_key
 
 
@@ -23,7 +25,9 @@ class SurveyQueries(Database):
     """Reads and writes of teams, surveys and answers; every write is one transaction.
 
     A team is found by its key (:func:`scorecard.team_names.team_key`), so ``Ranking``, ``RANKING`` and
-    ``ranking`` are one team; its display name is the spelling it was first given.
+    ``ranking`` are one team; its display name is the spelling it was first given. A survey belongs to one of the
+    team's systems (``system``, :mod:`scorecard.survey.systems`; ``''``, the default everywhere, is the
+    team-level survey): a system is found by its key among the team's stored spellings and keeps the first.
     """
 
     # -- teams --------------------------------------------------------------------------------------------
@@ -55,7 +59,8 @@ class SurveyQueries(Database):
     # -- surveys ------------------------------------------------------------------------------------------
 
     _SURVEY_COLUMNS = (
-        "s.id, t.name, s.quarter, s.bank_id, s.bank_version, s.status, s.started_at, s.updated_at, s.completed_at"
+        "s.id, t.name, s.quarter, s.bank_id, s.bank_version, s.status, s.started_at, s.updated_at, s.completed_at, "
+        "s.system"
     )
 
     def _surveys(self, where: str, params: Iterable[Any]) -> list[Survey]:
@@ -65,19 +70,54 @@ class SurveyQueries(Database):
         )
         return [Survey(*row) for row in self.db.execute(sql, list(params))]
 
-    def find_survey(self, team: str, quarter: str, bank_id: str) -> Survey | None:
-        found = self._surveys("t.key = ? and s.quarter = ? and s.bank_id = ?", [lookup_key(team), quarter, bank_id])
+    def find_survey(self, team: str, quarter: str, bank_id: str, system: str = "") -> Survey | None:
+        found = self._surveys(
+            "t.key = ? and s.quarter = ? and s.bank_id = ? and s.system = ?",
+            [lookup_key(team), quarter, bank_id, self._stored_system(team, system)],
+        )
         return found[0] if found else None
 
-    def surveys_for_team(self, team: str, bank_id: str | None = None) -> list[Survey]:
-        """A team's surveys, newest quarter first."""
+    def surveys_for_team(self, team: str, bank_id: str | None = None, system: str = "") -> list[Survey]:
+        """A team's surveys of one system (default: the team-level ones), newest quarter first."""
+        stored = self._stored_system(team, system)
         if bank_id is None:
-            return self._surveys("t.key = ?", [lookup_key(team)])
-        return self._surveys("t.key = ? and s.bank_id = ?", [lookup_key(team), bank_id])
+            return self._surveys("t.key = ? and s.system = ?", [lookup_key(team), stored])
+        return self._surveys("t.key = ? and s.bank_id = ? and s.system = ?", [lookup_key(team), bank_id, stored])
 
-    def latest_survey(self, team: str, bank_id: str | None = None, quarter: str | None = None) -> Survey | None:
-        """The survey of ``quarter`` (or the newest quarter) for ``team``, optionally of one bank."""
-        surveys = self.surveys_for_team(team, bank_id)
+    def system_surveys(self, team: str, quarter: str | None = None, bank_id: str | None = None) -> list[Survey]:
+        """The surveys of the team's systems (not the team-level ones), of ``quarter`` and bank when given, newest
+        quarter first."""
+        where, params = ["t.key = ?", "s.system != ''"], [lookup_key(team)]
+        for column, value in (("s.quarter", quarter), ("s.bank_id", bank_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        return self._surveys(" and ".join(where), params)
+
+    def systems_of(self, team: str) -> list[str]:
+        """The names of the team's systems (surveyed or tied to a repository), by name."""
+        rows = self.db.execute(
+            "select s.system from surveys s join teams t on t.id = s.team_id where t.key = ? and s.system != '' "
+            "union select r.system from repos r join teams t on t.id = r.team_id where t.key = ? and r.system != ''",
+            [lookup_key(team), lookup_key(team)],
+        )
+        return sorted({row[0] for row in rows}, key=lambda name: (name.casefold(), name))
+
+    def _stored_system(self, team: str, system: str) -> str:
+        """The spelling the store holds for the team's system ``system`` (matched by key), else ``system`` as it
+        normalises (a system the team does not have yet); ``''`` stays the team level."""
+        if system == "":
+            return ""
+        for stored in self.systems_of(team):
+            if same_system(stored, system):
+                return stored
+        return normalize_system_name(system)
+
+    def latest_survey(
+        self, team: str, bank_id: str | None = None, quarter: str | None = None, system: str = ""
+    ) -> Survey | None:
+        """The survey of ``quarter`` (or the newest quarter) for ``team``'s ``system``, optionally of one bank."""
+        surveys = self.surveys_for_team(team, bank_id, system)
         if quarter is not None:
             surveys = [s for s in surveys if s.quarter == quarter]
         return surveys[0] if surveys else None
@@ -106,10 +146,10 @@ class SurveyQueries(Database):
             )
         return found
 
-    def _ensure_survey(self, team: Team, quarter: str, bank_id: str, bank_version: int) -> int:
+    def _ensure_survey(self, team: Team, quarter: str, bank_id: str, bank_version: int, system: str = "") -> int:
         row = self.db.execute(
-            "select id, bank_version from surveys where team_id = ? and quarter = ? and bank_id = ?",
-            [team.id, quarter, bank_id],
+            "select id, bank_version from surveys where team_id = ? and quarter = ? and bank_id = ? and system = ?",
+            [team.id, quarter, bank_id, system],
         ).fetchone()
         if row:
             if row[1] != bank_version:
@@ -120,51 +160,86 @@ class SurveyQueries(Database):
             return int(row[0])
         now = self._now()
         cursor = self.db.execute(
-            "insert into surveys (team_id, quarter, bank_id, bank_version, status, started_at, updated_at) "
-            "values (?, ?, ?, ?, 'draft', ?, ?)",
-            [team.id, quarter, bank_id, bank_version, now, now],
+            "insert into surveys (team_id, quarter, bank_id, bank_version, status, started_at, updated_at, system) "
+            "values (?, ?, ?, ?, 'draft', ?, ?, ?)",
+            [team.id, quarter, bank_id, bank_version, now, now, system],
         )
         return int(cursor.lastrowid or 0)
 
     def start_survey(
-        self, team: str, quarter: str, bank_id: str, bank_version: int, carry_over: Collection[str] = ()
+        self,
+        team: str,
+        quarter: str,
+        bank_id: str,
+        bank_version: int,
+        carry_over: Collection[str] = (),
+        system: str = "",
+        carry_from: tuple[int, Mapping[str, CarrySource]] | None = None,
     ) -> Survey:
         """The survey of ``team`` for ``quarter`` and bank, created as a draft if there is none.
 
         A new survey starts from the team's most recent earlier survey of the bank: its confirmed answers to
         the questions in ``carry_over`` are copied in, marked carried over. Creating the survey and carrying
-        the answers over is one transaction, so a crash leaves no survey, or one with its carry-over.
+        the answers over is one transaction, so a crash leaves no survey, or one with its carry-over. A system's
+        survey carries over from that system's earlier survey only.
+
+        ``carry_over`` applies when that survey is of the same bank version. ``carry_from`` is ``(older version,
+        mapping)``: when that survey is of that version, each new question id in the mapping takes the answer to
+        its old question, the option translated (an option the mapping leaves out does not carry). A survey of any
+        other version carries nothing: every question is asked afresh.
         """
         now = self._now()
         with self._writing():
             team_row = self._ensure_team(team)
-            existing = self._survey_id(team_row, quarter, bank_id)
-            survey_id = self._ensure_survey(team_row, quarter, bank_id, bank_version)
-            if existing is None and carry_over:
-                self._carry_over(team_row, quarter, bank_id, survey_id, set(carry_over), now)
+            system = self._stored_system(team_row.name, system)
+            existing = self._survey_id(team_row, quarter, bank_id, system)
+            survey_id = self._ensure_survey(team_row, quarter, bank_id, bank_version, system)
+            if existing is None and (carry_over or carry_from):
+                mapping = {question: (question, None) for question in carry_over}
+                self._carry_over(
+                    team_row, (quarter, bank_id, bank_version, system), survey_id, mapping, carry_from, now
+                )
         return self._surveys("s.id = ?", [survey_id])[0]
 
-    def _survey_id(self, team: Team, quarter: str, bank_id: str) -> int | None:
+    def _survey_id(self, team: Team, quarter: str, bank_id: str, system: str = "") -> int | None:
         row = self.db.execute(
-            "select id from surveys where team_id = ? and quarter = ? and bank_id = ?", [team.id, quarter, bank_id]
+            "select id from surveys where team_id = ? and quarter = ? and bank_id = ? and system = ?",
+            [team.id, quarter, bank_id, system],
         ).fetchone()
         return int(row[0]) if row else None
 
     def _carry_over(
-        self, team: Team, quarter: str, bank_id: str, survey_id: int, questions: set[str], now: str
+        self,
+        team: Team,
+        key: tuple[str, str, int, str],
+        survey_id: int,
+        same_version: Mapping[str, tuple[str, None]],
+        carry_from: tuple[int, Mapping[str, CarrySource]] | None,
+        now: str,
     ) -> None:
+        quarter, bank_id, bank_version, system = key
         previous = self.db.execute(
-            "select id from surveys where team_id = ? and bank_id = ? and quarter < ? "
+            "select id, bank_version from surveys where team_id = ? and bank_id = ? and quarter < ? and system = ? "
             "order by quarter desc, updated_at desc, id desc limit 1",
-            [team.id, bank_id, quarter],
+            [team.id, bank_id, quarter, system],
         ).fetchone()
         if previous is None:
             return
-        for answer in self.answers_for(int(previous[0])).values():
-            if not answer.carried_over and answer.question_id in questions:
-                carried = AnswerInput(
-                    answer.question_id, answer.option_id, answer.points, answer.note, True, answer.link
-                )
+        mapping: Mapping[str, tuple[str, Mapping[str, tuple[str, float | None]] | None]] = {}
+        if previous[1] == bank_version:
+            mapping = same_version
+        elif carry_from is not None and previous[1] == carry_from[0]:
+            mapping = carry_from[1]
+        old_answers = self.answers_for(int(previous[0]))
+        for question, (source, options) in mapping.items():
+            answer = old_answers.get(source)
+            if answer is None or answer.carried_over:
+                continue
+            option, points = (
+                (answer.option_id, answer.points) if options is None else options.get(answer.option_id, ("", None))
+            )
+            if option:
+                carried = AnswerInput(question, option, points, answer.note, True, answer.link)
                 self._upsert_answer(survey_id, carried, now)
 
     def _upsert_answer(self, survey_id: int, answer: AnswerInput, now: str, respondent: str | None = None) -> bool:
@@ -222,6 +297,7 @@ class SurveyQueries(Database):
         answers: Iterable[AnswerInput],
         complete: bool | Callable[[int], bool],
         respondent: str | None = None,
+        system: str = "",
     ) -> tuple[Survey, int]:
         """Write a whole answers file, the team's or one ``respondent``'s, in one transaction: all or nothing.
 
@@ -229,12 +305,13 @@ class SurveyQueries(Database):
         twice changes nothing. ``complete``: the survey's status after the import, or a function of the survey id
         that decides it from what is stored once the answers are in (read inside the transaction, so two
         respondents importing at once cannot both miss the other's answers). Returns the survey and the number
-        of answers that changed.
+        of answers that changed. ``system``: the team's system the answers are for ('' the team level).
         """
         now = self._now()
         with self._writing():
             team_row = self._ensure_team(team)
-            survey_id = self._ensure_survey(team_row, quarter, bank_id, bank_version)
+            system = self._stored_system(team_row.name, system)
+            survey_id = self._ensure_survey(team_row, quarter, bank_id, bank_version, system)
             changed = sum(self._upsert_answer(survey_id, answer, now, respondent) for answer in answers)
             if callable(complete):
                 complete = complete(survey_id)

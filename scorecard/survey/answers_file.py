@@ -5,6 +5,7 @@ team: ranking
 quarter: 2026Q4        # optional, default: the current quarter
 bank: sculley2015      # optional, default: sculley2015
 respondent: Ana        # optional: one person's answers; without it, the team answers
+system: ranker         # optional: one system of the team (a model, a pipeline, a service); without it, the team
 answers:
   entanglement-1: automated-checks          # an option id
   glue-code-2: {option: manual, note: "wrapped in our own predictor API"}
@@ -44,6 +45,7 @@ from scorecard.survey.actions import Action, ActionError, check_note, check_owne
 from scorecard.survey.bank import Bank
 from scorecard.survey.records import AnswerInput, StoredAnswer
 from scorecard.survey.respondents import RespondentError, normalize_respondent
+from scorecard.survey.systems import SystemNameError, normalize_system_name
 from scorecard.survey.yaml_file import LineDict, YamlFileError, parse_yaml, read_text
 
 MAX_ANSWERS_FILE_BYTES = 1_000_000
@@ -54,7 +56,7 @@ SHOWN = 60
 LISTED = 5
 """Problems, or unknown ids, listed in one message (each cut to 150 characters); the rest are counted."""
 MAX_MESSAGE = 1_000
-FIELDS = ("team", "quarter", "bank", "respondent", "answers", "actions")
+FIELDS = ("team", "quarter", "bank", "respondent", "system", "answers", "actions")
 ANSWER_KEYS = ("option", "note", "link")
 ACTION_KEYS = ("question", "target", "due", "owner", "note", "created", "dropped")
 
@@ -97,6 +99,8 @@ class AnswersFile:
     respondent: str | None = None
     """Whose answers the file holds (normalised); None: the team answers."""
     actions: tuple[FileAction, ...] = ()
+    system: str | None = None
+    """The team's system the answers are for (normalised); None: the team-level survey."""
 
 
 def file_label(path: Path | str) -> str:
@@ -289,6 +293,12 @@ def read_answers_file(path: Path | str) -> AnswersFile:
             respondent = normalize_respondent(respondent)
         except RespondentError as error:
             problems.append(f"line {data.line_of('respondent')}: {error}")
+    system = _text_field(data, "system", "text (a system's name)", problems)
+    if system is not None:
+        try:
+            system = normalize_system_name(system)
+        except SystemNameError as error:
+            problems.append(f"line {data.line_of('system')}: {error}")
     answers, answer_problems = _answers(data.get("answers"))
     problems.extend(answer_problems)
     actions, action_problems = _actions(data.get("actions"), data.line_of("actions"))
@@ -308,6 +318,7 @@ def read_answers_file(path: Path | str) -> AnswersFile:
         answers=tuple(answers),
         respondent=respondent,
         actions=tuple(actions),
+        system=system,
     )
 
 
@@ -316,6 +327,7 @@ def resolve_answers(bank: Bank, answers: Iterable[FileAnswer], source: str = "an
     few of each kind by name, the rest counted)."""
     unknown_questions: list[str] = []
     unknown_options: list[str] = []
+    refused: list[str] = []
     resolved: list[AnswerInput] = []
     for answer in answers:
         question = bank.question(answer.question_id)
@@ -323,8 +335,11 @@ def resolve_answers(bank: Bank, answers: Iterable[FileAnswer], source: str = "an
             unknown_questions.append(one_line(answer.question_id, SHOWN))
             continue
         option = question.option(answer.option_id)
+        if option is not None and not bank.offers(option.id):
+            refused.append(one_line(question.id, SHOWN))
+            continue
         if option is None:
-            choices = one_line("|".join(o.id for o in question.all_options), 120)
+            choices = one_line("|".join(o.id for o in bank.offered_options(question)), 120)
             unknown_options.append(f"{question.id}: {one_line(answer.option_id, SHOWN)} (choose {choices})")
             continue
         resolved.append(AnswerInput(question.id, option.id, option.points, answer.note, link=answer.link))
@@ -333,6 +348,11 @@ def resolve_answers(bank: Bank, answers: Iterable[FileAnswer], source: str = "an
         problems.append(f"unknown question ids for bank {bank.id}: {_listed(unknown_questions, ', ')}")
     if unknown_options:
         problems.append(f"unknown option ids: {_listed(unknown_options)}")
+    if refused:
+        problems.append(
+            f"bank {bank.id} v{bank.version} does not offer na (its rubric has no N/A: na would score 0);"
+            f" answer unknown or the option that fits: {_listed(refused, ', ')}"
+        )
     if problems:
         raise AnswersError(one_line(f"{source}: {'; '.join(problems)}", MAX_MESSAGE))
     return resolved
@@ -376,6 +396,7 @@ def answers_yaml(
     answers: dict[str, StoredAnswer],
     respondent: str | None = None,
     actions: Sequence[Action] | None = None,
+    system: str = "",
 ) -> str:
     """The answers file for a survey's team answers (or ``respondent``'s), questions in bank order, with
     ``actions`` (the team's, as stored) when given; reading it back gives the same answers and actions.
@@ -393,6 +414,8 @@ def answers_yaml(
     document: dict[str, Any] = {"team": team, "quarter": quarter, "bank": bank.id}
     if respondent is not None:
         document["respondent"] = respondent
+    if system:
+        document["system"] = system
     document["answers"] = entries
     if actions:
         document["actions"] = [_action_entry(action) for action in actions]

@@ -177,6 +177,25 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class CarryRule:
+    """Where a question's answer comes from in the previous version: ``source`` (a question id there) and, when
+    the option ids changed, ``options`` (old option -> new option; an old option not listed does not carry)."""
+
+    question: str
+    source: str
+    options: tuple[tuple[str, str], ...] | None = None
+
+
+@dataclass(frozen=True)
+class PreviousVersion:
+    """A bank's ``previous:``: the older version a new quarter's survey may carry answers over from, and which
+    questions keep their meaning (every other question is asked afresh)."""
+
+    version: int
+    carry_over: tuple[CarryRule, ...] = ()
+
+
+@dataclass(frozen=True)
 class Bank:
     id: str
     version: int
@@ -188,10 +207,29 @@ class Bank:
     areas: tuple[Area, ...]
     questions: tuple[Question, ...]
     topics: tuple[Topic, ...] = ()
+    offers_na: bool = True
+    """Whether a new answer may be ``na``. False for a rubric with no N/A (the ML Test Score v2), where ``na``
+    would score 0 while reading as "left out". A stored ``na`` still resolves (:meth:`Question.option`) and
+    scores as the aggregation says: old surveys keep their numbers."""
+    previous: PreviousVersion | None = None
+    rollup: str = "mean"
+    """How the team's score comes from its systems' surveys (:func:`scorecard.survey.systems.rollup`): ``mean``
+    or ``min``; a file without ``rollup:`` gets ``min`` when its aggregation is a minimum, else ``mean``."""
     path: Path | None = field(default=None, compare=False)
 
     def question(self, question_id: str) -> Question | None:
         return self._questions_by_id.get(question_id)
+
+    def offered_options(self, question: Question) -> tuple[Option, ...]:
+        """The options a new answer may take, in the order people choose them by number: ``all_options``
+        without ``na`` when the bank does not offer it."""
+        if self.offers_na:
+            return question.all_options
+        return tuple(option for option in question.all_options if option.id != NA)
+
+    def offers(self, option_id: str) -> bool:
+        """Whether a new answer may be ``option_id`` as far as the bank goes (``na`` may be refused)."""
+        return self.offers_na or option_id != NA
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -260,22 +298,23 @@ def bank_document(bank: Bank) -> dict[str, Any]:
         **bank_summary(bank),
         "source": bank.source,
         "description": bank.description,
+        "offers_na": bank.offers_na,
         "levels": [
             {"id": lv.id, "label": lv.label, "max": lv.max, "description": lv.description} for lv in bank.levels
         ],
         "areas": [{"id": a.id, "title": a.title, "description": a.description} for a in bank.areas],
-        "questions": [_question_document(q) for q in bank.questions],
+        "questions": [_question_document(q, bank.offered_options(q)) for q in bank.questions],
     }
 
 
-def _question_document(question: Question) -> dict[str, Any]:
+def _question_document(question: Question, options: tuple[Option, ...]) -> dict[str, Any]:
     return {
         "id": question.id,
         "area": question.area,
         "topics": list(question.topics),
         "text": question.text,
         "help": {"why": question.help.why, "source": question.help.source, "good": question.help.good},
-        "options": [{"id": o.id, "label": o.label, "points": o.points} for o in question.all_options],
+        "options": [{"id": o.id, "label": o.label, "points": o.points} for o in options],
         "evidence": [_rule_document(r) for r in question.evidence],
     }
 

@@ -31,7 +31,10 @@ from scorecard.survey.bank import (
     QuestionHelp,
     Topic,
 )
+from scorecard.survey.bank_paths import archive_files, bank_versions, misnamed, version_path
+from scorecard.survey.bank_versions import parse_previous, previous_problems
 from scorecard.survey.rule_file import parse_rules
+from scorecard.survey.systems import ROLLUPS
 from scorecard.survey.yaml_file import LineDict, YamlFileError, parse_yaml, read_text
 
 TOPICS_FILE = "topics.yaml"
@@ -135,6 +138,10 @@ class _Checker:
         aggregation = data.get("aggregation")
         if aggregation not in AGGREGATIONS:
             self.problem(f"aggregation must be one of {', '.join(AGGREGATIONS)}, not {describe(aggregation)}", data)
+        offers_na = data.get("offers_na", True)  # false: na is not offered (a rubric with no N/A)
+        if not isinstance(offers_na, bool):
+            self.problem(f"offers_na must be true or false, not {describe(offers_na)}", data)
+        rollup = self.rollup(data, aggregation)
         topics = self.topics(data.get("topics", []))
         known_topics = {**self.catalogue, **{t.id: t for t in topics}}
         levels = self.levels(data.get("levels"))
@@ -147,6 +154,7 @@ class _Checker:
         for area in areas:
             if area.id not in declared:
                 self.problem(f"area {describe(area.id)} has no questions", data)
+        previous = parse_previous(data.get("previous"), version, lambda message, at: self.problem(message, at or data))
         if self.problems:
             return None
         return Bank(
@@ -160,7 +168,19 @@ class _Checker:
             areas=tuple(areas),
             questions=tuple(questions),
             topics=tuple(topics),
+            offers_na=offers_na,
+            previous=previous,
+            rollup=rollup,
         )
+
+    def rollup(self, data: dict[str, Any], aggregation: Any) -> str:
+        """``rollup`` (how a team's systems roll up to the team): ``mean`` or ``min``; by default ``min`` for a bank
+        whose own score is a minimum (``min_section_sum``), ``mean`` for any other."""
+        how = data.get("rollup", "min" if aggregation == "min_section_sum" else "mean")
+        if how not in ROLLUPS:
+            self.problem(f"rollup must be one of {', '.join(ROLLUPS)}, not {describe(how)}", data)
+            return ROLLUPS[0]
+        return str(how)
 
     def topics(self, raw: Any) -> list[Topic]:
         if not isinstance(raw, list):
@@ -349,8 +369,9 @@ def _shipped_id_problem(path: Path, data: Any) -> Problem | None:
     """A custom file may not take a shipped bank's id: surveys keep only the id, and are scored with the
     shipped bank of that id. The shipped file itself (or a byte-for-byte copy of it) is that bank."""
     bank_id = _text(data.get("id")) if isinstance(data, LineDict) else ""
-    shipped = next((p for p in bank_files() if p.stem == bank_id), None)
-    if shipped is None or _same_file(path, shipped):
+    shipped = [p for p in bank_files() if p.stem == bank_id]
+    versions = [p for p in archive_files() if p.name.startswith(f"{bank_id}.v")]
+    if not shipped or any(_same_file(path, p) for p in [*shipped, *versions]):
         return None
     message = f"bank id {bank_id} belongs to a shipped bank: give your bank its own id"
     return Problem(str(path), message, data.line_of("id"))
@@ -367,7 +388,22 @@ def _check_file(path: Path) -> tuple[Bank | None, list[Problem]]:
         return None, [*checker.problems, clash]
     if bank is not None:
         bank = replace(bank, path=path)
+        if problems := _version_problems(bank):
+            return None, problems
     return bank, checker.problems
+
+
+def _version_problems(bank: Bank) -> list[Problem]:
+    """An archive file holds the version its name says; ``previous:`` names an archived older version."""
+    if misnamed(bank):
+        return [Problem(str(bank.path), "an archive file must hold the bank and version its name says")]
+    if bank.previous is None:
+        return []
+    try:
+        old = load_bank_file(version_path(bank, bank.previous.version))
+    except BankError as error:
+        return [Problem(str(bank.path), f"previous version {bank.previous.version}: {error}")]
+    return [Problem(str(bank.path), message, None, question) for question, message in previous_problems(bank, old)]
 
 
 def lint_bank_file(path: Path | str) -> list[Problem]:
@@ -409,7 +445,7 @@ def lint_bank_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     """The bank files named (folders expanded; none: the shipped banks) and every problem found in them;
     :class:`BankError` for a folder with no bank file, which would otherwise pass as "ok"."""
     files: list[Path] = []
-    for path in paths or bank_files():
+    for path in paths or [*bank_files(), *archive_files()]:
         found = bank_files(path) if _is_dir(path) else [path]
         if not found:
             raise BankError(f"no bank files in {one_line(str(path), 200)}")
@@ -430,8 +466,20 @@ def _file_key(path: Path) -> tuple[str, float] | None:
         return None
 
 
-def load_bank(name_or_path: str = DEFAULT_BANK) -> Bank:
-    """A shipped bank by id (``sculley2015``) or any bank file by path."""
+def load_bank(name_or_path: str = DEFAULT_BANK, version: int | None = None) -> Bank:
+    """A shipped bank by id (``sculley2015``) or any bank file by path, at ``version`` (default: the current
+    file's; an older one from the archive beside it, :class:`BankError` when there is none)."""
+    bank = _load_current(name_or_path)
+    if version is None or version == bank.version:
+        return bank
+    found = _file_key(version_path(bank, version))
+    if found is None:
+        known = ", ".join(str(v) for v in bank_versions(bank))
+        raise BankError(f"{bank.id} has no version {version} (versions: {known})")
+    return _load_cached(*found)
+
+
+def _load_current(name_or_path: str) -> Bank:
     candidate = Path(name_or_path)
     found = _file_key(candidate)
     if found is not None or candidate.suffix in (".yaml", ".yml") or _is_dir(candidate):

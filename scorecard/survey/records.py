@@ -50,7 +50,7 @@ class Team:
 
 @dataclass(frozen=True)
 class Survey:
-    """One team's survey of one quarter under one bank."""
+    """One team's survey (of the team, or of one of its systems) of one quarter under one bank."""
 
     id: int
     team: str
@@ -62,6 +62,8 @@ class Survey:
     started_at: str
     updated_at: str
     completed_at: str | None
+    system: str = ""
+    """The team's system the survey is for (a model, a pipeline, a service); '' for the team-level survey."""
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,11 @@ class ScorecardApp(App[None]):
         quarter: str | None = None,
         bank_name: str | None = None,
         respondent: str | None = None,
+        system: str = "",
     ) -> None:
         super().__init__()
+        self.system = system
+        """``--system NAME``: the team's system every survey of this run is for ('' the team-level survey)."""
         self.respondent_override = respondent
         """``--respondent NAME`` from the command line: answer as NAME without asking."""
         self.answering_as: AnsweringAs | None = None
@@ -128,7 +131,9 @@ class ScorecardApp(App[None]):
     def open_session_as(self, team: str, choice: AnsweringAs) -> SurveySession:
         metrics, scanned_at = self.evidence(self.store, team)
         quarter = self.current_quarter
-        return open_session(self.store, self.bank, team, quarter, metrics, scanned_at, respondent=choice.respondent)
+        return open_session(
+            self.store, self.bank, team, quarter, metrics, scanned_at, respondent=choice.respondent, system=self.system
+        )
 
     def open_meeting(self, team: str, quarter: str | None = None) -> None:
         """Open the review meeting of ``team``'s survey of ``quarter`` (None: this quarter's if there is one, else
@@ -211,6 +216,7 @@ def make_app(
     clock: Clock | None = None,
     evidence: EvidenceSource | None = None,
     respondent: str | None = None,
+    system: str = "",
 ) -> ScorecardApp:
     """Build the app for the CLI and for tests alike: pass a store, or the path of one to open."""
     clock = clock or (lambda: datetime.now(UTC))
@@ -226,4 +232,5 @@ def make_app(
         quarter=normalize_quarter(quarter) if quarter else None,
         bank_name=bank_name,
         respondent=respondent,
+        system=system,
     )
