@@ -232,7 +232,7 @@ def print_bank(bank: Bank) -> None:
         out.print(Text(f"\n== {area.title} [{area.id}]", style="bold"))
         for question in bank.questions_in(area.id):
             out.print(Text(f"\n{question.id}: {question.text}"))
-            for option in question.all_options:
+            for option in bank.offered_options(question):
                 points = "--" if option.points is None else f"{option.points:g}"
                 out.print(Text(f"   {option.id:<18} {points:>4}  {option.label}"))
 

@@ -250,7 +250,8 @@ class MeetingScreen(Screen[None]):
         if answer is None:
             return Content("Counted: nothing yet. Press a number to record the team answer.")
         source = "the team's answer" if answer.source == "team" else "the respondents' lower median"
-        number = next((n for n, o in enumerate(item.question.all_options, 1) if o.id == answer.option_id), "?")
+        offered = self.meeting.bank.offered_options(item.question) if self.meeting else item.question.all_options
+        number = next((n for n, o in enumerate(offered, 1) if o.id == answer.option_id), "?")
         text = Content.from_markup(
             "Counted: [b]$number[/b] ($points) · $source",
             number=str(number),
@@ -291,7 +292,8 @@ class MeetingScreen(Screen[None]):
             chosen.setdefault(given.option_id, []).append(given.name)
         counted = item.answer.option_id if item.answer else None
         lines = [Content.from_markup("[b]Record the team answer[/b] (then a note, Enter to skip it)")]
-        for number, option in enumerate(item.question.all_options, start=1):
+        offered = self.meeting.bank.offered_options(item.question) if self.meeting else item.question.all_options
+        for number, option in enumerate(offered, start=1):
             mark = "●" if option.id == counted else " "
             who = f"  ← {', '.join(chosen[option.id])}" if option.id in chosen else ""
             lines.append(Content(f"{mark} {number} {option.label}{who}"))
@@ -314,7 +316,7 @@ class MeetingScreen(Screen[None]):
         item, found = self.selected(), self.meeting
         if item is None or found is None:
             return
-        options = item.question.all_options
+        options = found.bank.offered_options(item.question)
         if not 1 <= number <= len(options):
             return
         option = options[number - 1]
