@@ -81,6 +81,7 @@ def run(bank: str, scale: float, decide: float = 20.0, help_every: int = 4) -> d
             # Everything on screen is read, "not applicable" and "don't know" included.
             pause = reading_seconds(words(question["text"]) + sum(words(o["label"]) for o in question["options"]))
             pause += decide
+            time.sleep(pause * scale)
             if help_every and number % help_every == 0:
                 help_text = " ".join(str(value) for value in question.get("help", {}).values())
                 reading = reading_seconds(words(help_text)) + 2.0  # find the key, read, close
@@ -88,8 +89,6 @@ def run(bank: str, scale: float, decide: float = 20.0, help_every: int = 4) -> d
                 time.sleep(reading * scale)
                 tmux("send-keys", "-t", session, "?")
                 pause += reading
-            else:
-                time.sleep(pause * scale)
             modelled += pause
             own = [o for o in question["options"] if o["id"] not in UNIVERSAL]
             tmux("send-keys", "-t", session, str(len(own) // 2 + 1))
