@@ -31,7 +31,7 @@ are. Its ``dropped`` is the reason it was given up.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -261,6 +261,21 @@ def _text_field(data: LineDict, key: str, what: str, problems: list[str]) -> str
     return None
 
 
+def _name_field(
+    data: LineDict, key: str, what: str, normalize: Callable[[str], str], problems: list[str]
+) -> str | None:
+    """A top-level name (``respondent:``, ``system:``) normalised by the rules of names; None and a problem when
+    it is not text or not a usable name."""
+    value = _text_field(data, key, what, problems)
+    if value is None:
+        return None
+    try:
+        return normalize(value)
+    except (RespondentError, SystemNameError) as error:
+        problems.append(f"line {data.line_of(key)}: {error}")
+        return None
+
+
 def _load(path: Path) -> LineDict:
     try:
         text = read_text(path, MAX_ANSWERS_FILE_BYTES)
@@ -287,18 +302,8 @@ def read_answers_file(path: Path | str) -> AnswersFile:
     team = _text_field(data, "team", "text", problems)
     quarter = _text_field(data, "quarter", "text like 2026Q4", problems)
     bank = _text_field(data, "bank", "text (a bank id or file)", problems)
-    respondent = _text_field(data, "respondent", "text (a person's name)", problems)
-    if respondent is not None:
-        try:
-            respondent = normalize_respondent(respondent)
-        except RespondentError as error:
-            problems.append(f"line {data.line_of('respondent')}: {error}")
-    system = _text_field(data, "system", "text (a system's name)", problems)
-    if system is not None:
-        try:
-            system = normalize_system_name(system)
-        except SystemNameError as error:
-            problems.append(f"line {data.line_of('system')}: {error}")
+    respondent = _name_field(data, "respondent", "text (a person's name)", normalize_respondent, problems)
+    system = _name_field(data, "system", "text (a system's name)", normalize_system_name, problems)
     answers, answer_problems = _answers(data.get("answers"))
     problems.extend(answer_problems)
     actions, action_problems = _actions(data.get("actions"), data.line_of("actions"))
