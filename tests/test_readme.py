@@ -28,3 +28,13 @@ def test_readme_example_answers_file_is_the_shipped_example_format():
     ):
         assert question in readme
         assert question in (ROOT / "examples" / "answers.yaml").read_text(encoding="utf-8")
+
+
+def test_the_example_answers_file_imports_whole_against_the_current_default_bank(tmp_path):
+    """The example is what a new user copies: it must answer every question of today's default bank."""
+    from scorecard.services.surveys import prepare_import
+    from scorecard.survey.scoring import survey_is_complete
+
+    prepared = prepare_import(ROOT / "examples" / "answers.yaml")
+    chosen = {answer.question_id: answer.option_id for answer in prepared.answers}
+    assert prepared.bank.id == "sculley2015" and survey_is_complete(prepared.bank, chosen)
