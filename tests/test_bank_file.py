@@ -140,7 +140,7 @@ def test_sculley2015_covers_every_topic_and_carries_evidence():
     assert all(len(o.label.split()) >= 3 for q in bank.questions for o in q.options)
     # The README's example answers file must keep working.
     assert bank.question("entanglement-1").option("automated-checks") is not None
-    assert bank.question("glue-code-2").option("manual") is not None
+    assert bank.question("glue-code-1").option("partly-wrapped") is not None
     assert bank.question("feedback-1") is not None
 
 

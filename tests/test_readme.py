@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +23,7 @@ def test_readme_example_answers_file_is_the_shipped_example_format():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for question in (
         "entanglement-1: automated-checks",
-        "glue-code-2: {option: manual",
+        "glue-code-1: {option: partly-wrapped",
         "feedback-1: na",
         "monitoring-1: {option: alerting, link:",
     ):
@@ -38,3 +39,11 @@ def test_the_example_answers_file_imports_whole_against_the_current_default_bank
     prepared = prepare_import(ROOT / "examples" / "answers.yaml")
     chosen = {answer.question_id: answer.option_id for answer in prepared.answers}
     assert prepared.bank.id == "sculley2015" and survey_is_complete(prepared.bank, chosen)
+
+
+def test_the_readme_layout_names_every_module():
+    """A newcomer finds a feature by its path: the README's Layout section names every module of the package."""
+    layout = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Layout\n", 1)[1]
+    modules = sorted(path for path in (ROOT / "scorecard").rglob("*.py") if path.stem != "__init__")
+    unnamed = [str(path.relative_to(ROOT)) for path in modules if not re.search(rf"\b{path.stem}\b", layout)]
+    assert unnamed == []

@@ -53,7 +53,11 @@ def test_the_report_scores_a_respondents_only_survey_as_show_json_does(store, cl
         clock,
         "ranking",
         "2026Q3",
-        [answer("entanglement-1", "automated-checks"), answer("config-1", "enforced"), answer("glue-code-2", "manual")],
+        [
+            answer("entanglement-1", "automated-checks"),
+            answer("config-1", "enforced"),
+            answer("glue-code-1", "partly-wrapped"),
+        ],
         "Ana",
     )
     give(
@@ -61,7 +65,11 @@ def test_the_report_scores_a_respondents_only_survey_as_show_json_does(store, cl
         clock,
         "ranking",
         "2026Q3",
-        [answer("entanglement-1", "none"), answer("config-1", "versioned"), answer("glue-code-2", "plug-in")],
+        [
+            answer("entanglement-1", "none"),
+            answer("config-1", "versioned"),
+            answer("glue-code-1", "wrapped-and-checked"),
+        ],
         "Bo",
     )
     shown = json.loads(run_cli("show", "--team", "ranking", "--json", db=tmp_path / "store.db").output)
@@ -100,7 +108,7 @@ def reviewed(store, clock):
                 config_1[quarter],
                 answer("config-2", "minimal-delta"),
                 answer("config-3", "metadata-checked", link=HOSTILE_LINK),
-                answer("glue-code-2", "manual"),
+                answer("glue-code-1", "partly-wrapped"),
             ],
         )
         give(
@@ -117,7 +125,9 @@ def reviewed(store, clock):
     give(store, clock, "search", "2026Q3", [answer("config-1", "versioned")])
     clock.now = quarter_end("2026Q2") - timedelta(days=5)
     add_action(store, "ranking", "config-1", "enforced", "2026Q3", owner="Ana")  # kept by the 2026Q3 survey
-    add_action(store, "ranking", "glue-code-2", "plug-in", "2026Q3", owner=HOSTILE_NAME, note=HOSTILE_NOTE)  # missed
+    add_action(
+        store, "ranking", "glue-code-1", "wrapped-and-checked", "2026Q3", owner=HOSTILE_NAME, note=HOSTILE_NOTE
+    )  # missed
     later = add_action(store, "ranking", "config-4", "attached", "2027Q1")  # open
     dropped = add_action(store, "ranking", "config-5", "launch-gate", "2026Q3")
     drop_action(store, dropped.action.id, f"not worth it {SCRIPT}")
@@ -169,7 +179,7 @@ def test_top_answers_are_claimed_or_linked_and_only_web_links_are_links(reviewed
 def test_the_teams_actions_and_the_share_of_due_actions_kept(reviewed):
     team = soup_of(reviewed).select_one("section.team .actions-section")
     statuses = {tr.select_one(".qid").get_text(): tr["data-status"] for tr in team.select("table.actions tbody tr")}
-    assert statuses == {"config-1": "kept", "glue-code-2": "missed", "config-4": "open", "config-5": "dropped"}
+    assert statuses == {"config-1": "kept", "glue-code-1": "missed", "config-4": "open", "config-5": "dropped"}
     kept = team.select_one("tr[data-status=kept]")
     assert "in 2026Q3" in kept.get_text() and kept.select_one(".owner").get_text() == "Ana"
     missed = team.select_one("tr[data-status=missed]")

@@ -360,7 +360,7 @@ async def test_scan_from_the_home_screen_feeds_the_survey_evidence(tmp_path):
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("enter")  # the survey now shows the evidence of that scan
         await pilot.pause()
-        app.screen.session.jump_to_question("dead-code-1")
+        app.screen.session.jump_to_question("dead-code-2")
         app.screen.refresh_question()
         evidence = str(app.screen.query_one("#evidence", Static).render())
     assert "6 feature switches untouched for 180+ days" in evidence and "scanned" in evidence

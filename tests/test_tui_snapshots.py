@@ -31,7 +31,7 @@ def seeded_app(team: str | None = None):
         "2026Q3",
         "sculley2015",
         1,
-        [AnswerInput("entanglement-1", "automated-checks", 1.0), AnswerInput("dead-code-1", "periodic", 0.67)],
+        [AnswerInput("entanglement-1", "automated-checks", 1.0), AnswerInput("dead-code-2", "recorded", 0.67)],
         complete=True,
     )
     store.ensure_team("search")
@@ -54,7 +54,7 @@ class TestSurvey:
         async def open_dead_code_question(pilot):
             await pilot.press("ctrl+p")
             await pilot.pause()
-            await pilot.press(*"dead-code-1")
+            await pilot.press(*"dead-code-2")
             await pilot.pause(0.3)
             await pilot.press("enter", "question_mark")
             await pilot.pause()
@@ -67,11 +67,11 @@ class TestSurvey:
 
 
 class TestResults:
-    @pytest.mark.slow  # 49 answers by key
+    @pytest.mark.slow  # 41 answers by key
     @pytest.mark.parametrize("size", SIZES)
     def test_results(self, snap_compare, size):
         async def answer_everything(pilot):
-            for index in range(49):
+            for index in range(41):
                 await pilot.press("3" if index % 3 else "2")
             await pilot.pause()
             await pilot.press("c")
@@ -89,18 +89,21 @@ def meeting_app():
         (
             "Ana",
             [
-                ("dead-code-1", "periodic", 0.67, "Cleanup every quarter"),
+                ("dead-code-2", "recorded", 0.67, "Cleanup every quarter"),
                 ("entanglement-1", "manual-slices", 0.67, None),
             ],
         ),
         (
             "Bo [b]Smith",
-            [("dead-code-1", "never", 0.0, "[red]Never[/red], honestly"), ("entanglement-1", "aggregate", 0.33, None)],
+            [
+                ("dead-code-2", "no-rules", 0.0, "[red]Never[/red], honestly"),
+                ("entanglement-1", "aggregate", 0.33, None),
+            ],
         ),
     ):
         given = [AnswerInput(q, o, p, note) for q, o, p, note in answers]
-        store.import_answers("ranking", "2026Q4", "sculley2015", 1, given, complete=False, respondent=who)
-    add_action(store, "ranking", "dead-code-1", "periodic", "2027Q1", owner="Ana", note="Quarterly flag cleanup")
+        store.import_answers("ranking", "2026Q4", "sculley2015", 2, given, complete=False, respondent=who)
+    add_action(store, "ranking", "dead-code-2", "removed", "2027Q1", owner="Ana", note="Quarterly flag cleanup")
     return make_app(store=store, quarter="2026Q4", clock=clock, evidence=evidence)
 
 

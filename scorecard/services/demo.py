@@ -81,7 +81,7 @@ TEAMS: tuple[TeamProfile, ...] = (
         0.0,
         {"data-dependencies": -0.15, "measuring-debt": 0.08},
         skips_last=True,
-        not_applicable=("feedback-2", "feedback-3"),
+        not_applicable=("feedback-1", "feedback-3"),
     ),
     TeamProfile(
         "ads-ctr",
