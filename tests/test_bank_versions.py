@@ -174,6 +174,16 @@ def test_a_new_quarter_carries_v1_answers_over_as_the_mapping_says(tmp_path):
         assert {q: a.option_id for q, a in other.items()} == {"a-1": "na", "b-1": "all"}
 
 
+def test_na_is_not_carried_into_a_version_that_does_not_offer_it(tmp_path):
+    bank = load_bank("ml-test-score")  # v2: offers_na false; its previous: maps data-1 and data-2 from v1
+    assert not bank.offers_na and bank.previous is not None and bank.previous.version == 1
+    with Store.open(tmp_path / "s.db") as store:
+        v1 = [AnswerInput("data-1", "na", None), AnswerInput("data-2", "manual", 0.5)]
+        store.import_answers("t", "2026Q3", "ml-test-score", 1, v1, complete=False)
+        carried = store.answers_for(open_session(store, bank, "t", "2026Q4").survey.id)
+        assert {q: a.option_id for q, a in carried.items()} == {"data-2": "manual"}  # data-1 is asked afresh
+
+
 def test_the_same_version_carries_everything_and_another_version_nothing(tmp_path):
     bank = load_bank_file(two_versions(tmp_path))
     with Store.open(tmp_path / "s.db") as store:
@@ -201,3 +211,19 @@ def test_the_report_scores_each_quarter_with_its_version_and_lists_what_changed(
     section = {"bank": load_bank_file(tmp_path / "tiny.yaml"), "bank_changes": found.to_dict("records")}
     html = make_environment().get_template("_bank_changes.html").render(section=section)
     assert "1 reworded (a-2)" in " ".join(html.split())
+
+
+def test_the_shipped_sculley2015_v2_carries_v1_answers_only_where_their_meaning_is_kept():
+    """Merged questions carry from the v1 question whose meaning they keep; a v1 best option that claimed less
+    than the new cumulative best option is asked afresh (questions/CHANGELOG.md)."""
+    from scorecard.survey.bank_versions import carry_map
+
+    new, old = load_bank("sculley2015"), load_bank("sculley2015", 1)
+    mapped = carry_map(new, old)
+    assert set(mapped) == {q.id for q in new.questions} - {"monitoring-4", "process-3"}
+    assert mapped["pipeline-1"][1]["designed"] == ("designed", 1.0)
+    assert mapped["onboarding-1"][1]["days"] == ("two-maintainers", 1.0)
+    assert "weeks-with-help" not in mapped["onboarding-1"][1]
+    assert "access-controlled" not in mapped["consumers-1"][1] and mapped["consumers-1"][1]["registry"][0] == "registry"
+    assert mapped["reproducibility-2"][1]["automatic"] == ("automatic", 0.75)
+    assert "manual-trace" not in mapped["measuring-2"][1]

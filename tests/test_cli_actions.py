@@ -33,9 +33,11 @@ def bank_path(tmp_path: Path) -> Path:
     return write_bank(tmp_path, EVIDENCE_BANK, "evidence-bank.yaml")
 
 
-def survey(db: Path, bank_path: Path, quarter: str, answers: str) -> None:
-    path = db.parent / f"answers-{quarter}.yaml"
-    path.write_text(f"team: ranking\nquarter: {quarter}\nanswers: {{{answers}}}\n", encoding="utf-8")
+def survey(db: Path, bank_path: Path, quarter: str, answers: str, system: str | None = None) -> None:
+    """Import team ranking's answers of ``quarter`` (of its ``system``, if given) with ``survey --answers``."""
+    path = db.parent / f"answers-{quarter}-{system or 'team'}.yaml"
+    header = f"system: {system}\n" if system else ""
+    path.write_text(f"team: ranking\n{header}quarter: {quarter}\nanswers: {{{answers}}}\n", encoding="utf-8")
     result = run("survey", "--answers", str(path), "--bank", str(bank_path), db=db)
     assert result.exit_code == 0, result.output
 
@@ -78,6 +80,7 @@ def test_an_action_is_open_then_kept_by_a_survey_answering_its_target_and_anothe
         "created_at": "2026-11-26T12:00:00+00:00",
         "dropped_at": None,
         "dropped_reason": None,
+        "system": "",
     }
     missed = add(db, bank_path, "b-1", "all")
     assert missed["status"] == "open" and missed["owner"] is None

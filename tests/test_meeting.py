@@ -154,3 +154,20 @@ def test_open_actions_show_on_their_question(store, bank):
     [state] = by_id["b-1"].actions
     assert (state.action.target, state.action.due, state.action.owner, state.status) == ("all", "2027Q1", "Ana", "open")
     assert by_id["a-1"].actions == ()
+
+
+def test_a_systems_meeting_shows_that_systems_actions_and_records_its_answer(store, bank):
+    for system in ("Ranker", "Feeds", ""):
+        given = [AnswerInput("a-1", "none", 0.0, None)]
+        store.import_answers("ranking", "2026Q4", bank.id, bank.version, given, complete=False, system=system)
+    for system, owner in (("Ranker", "Ana"), ("Feeds", "Bo"), ("", "Cy")):
+        add_action(store, "ranking", "a-1", "all", "2027Q1", owner=owner, bank=bank, system=system)
+    found = meeting(store, "ranking", bank=bank, system="ranker")
+    assert found.survey.system == "Ranker"
+    [state] = {item.question.id: item for item in found.items}["a-1"].actions
+    assert (state.action.system, state.action.owner) == ("Ranker", "Ana")
+    team_level = {item.question.id: item for item in meeting(store, "ranking", bank=bank).items}["a-1"]
+    assert [s.action.owner for s in team_level.actions] == ["Cy"]
+    record_team_answer(store, found.survey, bank, "b-1", "all")
+    assert set(store.answers_for(found.survey.id)) == {"a-1", "b-1"}  # the system's survey, not the team's
+    assert set(store.answers_for(store.latest_survey("ranking").id)) == {"a-1"}

@@ -59,14 +59,18 @@ def test_skip_existing_adds_an_action_once_per_team_question_target_due_and_crea
     assert len(store.add_actions([draft()])) == 1  # without it, a second commitment alike is a new action
 
 
+def _import_with_actions(store: Store, answers: list[AnswerInput], actions: list[Action]) -> tuple[int, list[Action]]:
+    """What an answers-file import does (scorecard.services.surveys.apply_import): answers and actions at once."""
+    with store.one_transaction():
+        _survey, changed = store.import_answers("ranking", "2026Q4", "tiny", 1, answers, complete=False)
+        return changed, store.add_actions(actions, skip_existing=True)
+
+
 def test_answers_and_actions_are_imported_in_one_transaction(store):
     answers = [AnswerInput("a-1", "some", 0.5, None)]
-    survey, changed, added = store.import_answers_with_actions(
-        "ranking", "2026Q4", "tiny", 1, answers, complete=False, actions=[draft()]
-    )
-    assert (survey.quarter, changed, [a.question_id for a in added]) == ("2026Q4", 1, ["a-1"])
-    again = store.import_answers_with_actions("ranking", "2026Q4", "tiny", 1, answers, False, actions=[draft()])
-    assert again[1:] == (0, [])
+    changed, added = _import_with_actions(store, answers, [draft()])
+    assert (changed, [a.question_id for a in added]) == (1, ["a-1"])
+    assert _import_with_actions(store, answers, [draft()]) == (0, [])
     assert store.table_counts()["actions"] == 1
 
 
@@ -76,8 +80,21 @@ def test_a_failing_action_rolls_the_answers_back(store, monkeypatch):
 
     monkeypatch.setattr(Store, "_add_actions", broken)
     with pytest.raises(sqlite3.IntegrityError):
-        store.import_answers_with_actions(
-            "ranking", "2026Q4", "tiny", 1, [AnswerInput("a-1", "some", 0.5, None)], False, actions=[draft()]
-        )
+        _import_with_actions(store, [AnswerInput("a-1", "some", 0.5, None)], [draft()])
     counts = store.table_counts()
     assert (counts["teams"], counts["surveys"], counts["answers"], counts["actions"]) == (0, 0, 0, 0)
+
+
+def test_actions_are_kept_per_system_in_the_first_spelling(store):
+    store.import_answers("ranking", "2026Q4", "tiny", 1, [], complete=False, system="Ranker")
+    [ranker] = store.add_actions([draft(system="RANKER")])
+    [team_level] = store.add_actions([draft()])
+    [feeds] = store.add_actions([draft(system="Feeds")])
+    assert (ranker.system, team_level.system, feeds.system) == ("Ranker", "", "Feeds")
+    assert store.actions_for("ranking", "ranker") == [ranker]
+    assert store.actions_for("ranking", "") == [team_level]
+    assert store.actions_for("ranking") == [ranker, team_level, feeds]
+    assert store.get_action(ranker.id) == ranker
+    # one commitment per system: the same one for another system is another action
+    assert store.add_actions([draft(system="ranker"), draft()], skip_existing=True) == []
+    assert len(store.add_actions([draft(system="Scorer")], skip_existing=True)) == 1

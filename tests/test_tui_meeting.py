@@ -4,6 +4,8 @@ by number key and note, an action by a, a bad due quarter, Esc, and names that l
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from textual.widgets import Input, OptionList, Static
@@ -50,12 +52,24 @@ async def open_from_home(pilot):
     assert isinstance(pilot.app.screen, MeetingScreen)
 
 
-async def test_m_on_home_opens_the_meeting_ordered_by_spread_and_escape_returns(tmp_path, tiny_bank, tiny_bank_path):
-    db = tmp_path / "m.db"
-    seed(db, tiny_bank)
+@asynccontextmanager
+async def meeting_open(db, tiny_bank, tiny_bank_path, bo="Bo", seeded=True, from_home=True) -> AsyncIterator:
+    """The app on ``db`` (seeded with Ana's and ``bo``'s answers), running, the meeting opened with m from home
+    (``from_home``; else on the home screen): the steps every test here starts with. Yields (app, pilot)."""
+    if seeded:
+        seed(db, tiny_bank, bo)
     app = app_on(db, tiny_bank_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_from_home(pilot)
+        if from_home:
+            await open_from_home(pilot)
+        else:
+            await settle(pilot)
+        yield app, pilot
+
+
+async def test_m_on_home_opens_the_meeting_ordered_by_spread_and_escape_returns(tmp_path, tiny_bank, tiny_bank_path):
+    db = tmp_path / "m.db"
+    async with meeting_open(db, tiny_bank, tiny_bank_path) as (app, pilot):
         lines = question_list(app)
         assert [re.search(r"[ab]-[12]", line).group() for line in lines] == ["a-1", "b-1", "a-2"]
         assert lines[0].startswith("⚠1.00") and lines[1].startswith("⚠0.50") and lines[2].startswith(" ")
@@ -70,10 +84,7 @@ async def test_m_on_home_opens_the_meeting_ordered_by_spread_and_escape_returns(
 
 async def test_m_on_the_results_opens_that_surveys_meeting(tmp_path, tiny_bank, tiny_bank_path):
     db = tmp_path / "m.db"
-    seed(db, tiny_bank)
-    app = app_on(db, tiny_bank_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with meeting_open(db, tiny_bank, tiny_bank_path, from_home=False) as (app, pilot):
         session = open_session(app.store, app.bank, "ranking", "2026Q4")
         await app.push_screen(ResultsScreen(session))
         await pilot.press("m")
@@ -87,10 +98,7 @@ async def test_m_on_the_results_opens_that_surveys_meeting(tmp_path, tiny_bank, 
 
 async def test_a_number_key_and_a_note_record_the_team_answer_and_the_list_updates(tmp_path, tiny_bank, tiny_bank_path):
     db = tmp_path / "m.db"
-    seed(db, tiny_bank)
-    app = app_on(db, tiny_bank_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_from_home(pilot)
+    async with meeting_open(db, tiny_bank, tiny_bank_path) as (app, pilot):
         await pilot.press("down", "2")  # b-1, its option 2: "Half."
         assert isinstance(app.screen, TextPrompt)
         await pilot.press(*"we agreed", "enter")
@@ -107,10 +115,7 @@ async def test_a_number_key_and_a_note_record_the_team_answer_and_the_list_updat
 
 async def test_escape_on_the_note_records_nothing(tmp_path, tiny_bank, tiny_bank_path):
     db = tmp_path / "m.db"
-    seed(db, tiny_bank)
-    app = app_on(db, tiny_bank_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_from_home(pilot)
+    async with meeting_open(db, tiny_bank, tiny_bank_path) as (app, pilot):
         await pilot.press("3", "escape")
         await settle(pilot)
         assert isinstance(app.screen, MeetingScreen)
@@ -120,10 +125,7 @@ async def test_escape_on_the_note_records_nothing(tmp_path, tiny_bank, tiny_bank
 
 async def test_a_adds_an_action_shown_beside_its_question(tmp_path, tiny_bank, tiny_bank_path):
     db = tmp_path / "m.db"
-    seed(db, tiny_bank)
-    app = app_on(db, tiny_bank_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_from_home(pilot)
+    async with meeting_open(db, tiny_bank, tiny_bank_path) as (app, pilot):
         await pilot.press("a")
         dialog = app.screen
         assert isinstance(dialog, ActionDialog)
@@ -144,10 +146,7 @@ async def test_a_bad_due_quarter_shows_the_error_in_the_dialog_and_writes_nothin
     tmp_path, tiny_bank, tiny_bank_path, due, message
 ):
     db = tmp_path / "m.db"
-    seed(db, tiny_bank)
-    app = app_on(db, tiny_bank_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_from_home(pilot)
+    async with meeting_open(db, tiny_bank, tiny_bank_path) as (app, pilot):
         await pilot.press("a")
         app.screen.query_one("#action-due", Input).value = due
         await pilot.press("enter")
@@ -164,10 +163,7 @@ async def test_a_bad_due_quarter_shows_the_error_in_the_dialog_and_writes_nothin
 
 async def test_names_and_notes_that_look_like_markup_are_shown_as_typed(tmp_path, tiny_bank, tiny_bank_path):
     db = tmp_path / "m.db"
-    seed(db, tiny_bank, bo="Bo [b]x[/i]")
-    app = app_on(db, tiny_bank_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_from_home(pilot)
+    async with meeting_open(db, tiny_bank, tiny_bank_path, bo="Bo [b]x[/i]") as (app, _pilot):
         summary = str(app.screen.query_one("#meeting-summary", Static).render())
         assert "Bo [b]x[/i]" in summary
         cards = list(app.screen.query(".respondent-card"))
@@ -178,9 +174,7 @@ async def test_a_team_without_a_survey_says_so_and_escape_returns(tmp_path, tiny
     db = tmp_path / "m.db"
     with Store.open(db, clock=clock) as store:
         store.ensure_team("search")
-    app = app_on(db, tiny_bank_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_from_home(pilot)
+    async with meeting_open(db, None, tiny_bank_path, seeded=False) as (app, pilot):
         assert "has no survey yet" in str(app.screen.query_one("#meeting-summary", Static).render())
         await pilot.press("1", "a", "escape")
         await settle(pilot)

@@ -12,7 +12,15 @@ from pathlib import Path
 import click
 
 from scorecard import console
-from scorecard.cli.common import ScorecardGroup, db_option, json_option, open_store
+from scorecard.cli.common import (
+    ScorecardGroup,
+    db_option,
+    json_option,
+    list_team_records,
+    open_store,
+    print_result,
+    team_options,
+)
 from scorecard.team_names import normalize_team_name
 
 
@@ -22,17 +30,18 @@ def actions() -> None:
 
 
 @actions.command("add")
-@click.option("--team", required=True, help="Team name.")
+@team_options(
+    bank_help="A bank id or file (default: the bank of the latest survey of the team or its --system).",
+    system_help="The team's system the action is for; only its surveys keep it (default: the team level).",
+)
 @click.option("--question", "question_id", required=True, help="The question whose answer the team will raise.")
 @click.option("--target", required=True, help="The option (of that question) the answer must reach at least.")
 @click.option("--due", required=True, help="The last quarter to reach it in, like 2027Q1.")
 @click.option("--owner", help="Who sees it through.")
 @click.option("--note", help="What the team will do.")
-@click.option("--bank", "bank_name", help="A bank id or file (default: the bank of the team's latest survey).")
-@db_option
-@json_option
 def actions_add(
     team: str,
+    system: str | None,
     question_id: str,
     target: str,
     due: str,
@@ -44,45 +53,36 @@ def actions_add(
 ) -> None:
     """Record an action: raise QUESTION's answer to at least TARGET's points by the DUE quarter.
 
-    It is kept when a survey from now to DUE answers that well and no live contradiction of the evidence
-    disputes it; missed when DUE is over, or surveyed, without that.
+    It is kept when a survey (of its system, with --system) from now to DUE answers that well and no live
+    contradiction of the evidence disputes it; missed when DUE is over, or surveyed, without that.
     """
     from scorecard.services.actions import action_json, add_action
     from scorecard.survey.actions import check_note, check_owner, check_quarter, check_question, check_target
     from scorecard.survey.bank_file import load_bank
+    from scorecard.survey.systems import system_option
 
     team = normalize_team_name(team)  # inputs first: a bad one opens no database
+    system = system_option(system)
     check_quarter(due, "--due")
     owner, note = check_owner(owner), check_note(note)
     bank = load_bank(bank_name) if bank_name else None
     if bank is not None:
         check_target(check_question(bank, question_id), target)
     with open_store(db_path, create=False) as store:
-        state = add_action(store, team, question_id, target, due, owner, note, bank=bank)
-    if as_json:
-        console.print_json(action_json(state))
-    else:
-        console.print_action_added(state)
+        state = add_action(store, team, question_id, target, due, owner, note, bank_name, bank, system)
+    print_result(state, as_json, action_json, console.print_action_added)
 
 
 @actions.command("list")
-@click.option("--team", required=True, help="Team name.")
-@click.option("--bank", "bank_name", help="A custom bank file the actions' questions are in.")
-@db_option
-@json_option
-def actions_list(team: str, bank_name: str | None, db_path: Path | None, as_json: bool) -> None:
+@team_options(
+    bank_help="A custom bank file the actions' questions are in.",
+    system_help="Only the actions of this system of the team (default: every system's and the team level's).",
+)
+def actions_list(team: str, system: str | None, bank_name: str | None, db_path: Path | None, as_json: bool) -> None:
     """The team's actions, oldest first, each open, kept (and in which quarter), missed or dropped."""
     from scorecard.services.actions import action_json, team_actions
-    from scorecard.survey.bank_file import load_bank
 
-    team = normalize_team_name(team)
-    bank = load_bank(bank_name) if bank_name else None
-    with open_store(db_path, create=False) as store:
-        states = team_actions(store, team, bank)
-    if as_json:
-        console.print_json([action_json(state) for state in states])
-    else:
-        console.print_actions(states)
+    list_team_records((team, system, bank_name, db_path), team_actions, as_json, (action_json, console.print_actions))
 
 
 @actions.command("drop")

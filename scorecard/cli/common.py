@@ -9,17 +9,19 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from scorecard import console
 from scorecard.errors import ScorecardError, one_line
 from scorecard.paths import DB_ENV_VAR, resolve_db_path
 from scorecard.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 
 
 class ScorecardGroup(click.Group):
@@ -61,6 +63,50 @@ def db_option(func: F) -> F:
 
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def team_options(bank_help: str, system_help: str) -> Callable[[F], F]:
+    """The options of a command about one team's records (``actions``, ``evidence``): ``--team`` (required),
+    ``--system``, ``--bank`` with ``bank_help``, ``--db`` and ``--json``, in that order in ``--help``."""
+
+    def decorate(func: F) -> F:
+        func = db_option(json_option(func))
+        func = click.option("--bank", "bank_name", help=bank_help)(func)
+        func = click.option("--system", help=system_help)(func)
+        return click.option("--team", required=True, help="Team name.")(func)
+
+    return decorate
+
+
+def list_team_records(
+    options: tuple[str, str | None, str | None, Path | None],
+    read: Callable[[Store, str, Any, str | None], Sequence[R]],
+    as_json: bool,
+    shown: tuple[Callable[[R], Any], Callable[[Sequence[R]], None]],
+) -> None:
+    """A ``list`` command of :func:`team_options`: ``options`` (team, system, bank, db) checked before any
+    database opens, ``read(store, team, bank, system)`` the records (system None: all), then printed as JSON
+    (each through ``shown``'s first function) or for people (its second)."""
+    from scorecard.survey.bank_file import load_bank
+    from scorecard.survey.systems import system_option
+    from scorecard.team_names import normalize_team_name
+
+    team, system, bank_name, db_path = options
+    team = normalize_team_name(team)  # inputs first: a bad one opens no database
+    system = system_option(system) if system is not None else None
+    bank = load_bank(bank_name) if bank_name else None
+    with open_store(db_path, create=False) as store:
+        records = read(store, team, bank, system)
+    to_json, print_records = shown
+    print_result(records, as_json, lambda found: [to_json(record) for record in found], print_records)
+
+
+def print_result(result: R, as_json: bool, to_json: Callable[[R], Any], for_people: Callable[[R], None]) -> None:
+    """A command's result as JSON (``--json``: ``to_json(result)``) or for people."""
+    if as_json:
+        console.print_json(to_json(result))
+    else:
+        for_people(result)
 
 
 def database_path(db_path: Path | None) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from scorecard import console
-from scorecard.cli.common import ScorecardGroup, db_option, json_option, open_store
+from scorecard.cli.common import ScorecardGroup, list_team_records, open_store, print_result, team_options
 from scorecard.team_names import normalize_team_name
 
 
@@ -17,7 +17,10 @@ def evidence() -> None:
 
 
 @evidence.command("dismiss")
-@click.option("--team", required=True, help="Team name.")
+@team_options(
+    bank_help="The survey of this bank (default: the team's latest survey).",
+    system_help="Dismiss for this system of the team, against its latest survey (default: the whole team).",
+)
 @click.option("--question", "question_id", required=True, help="The question whose contradiction to dismiss.")
 @click.option("--reason", required=True, help="Why the evidence does not apply (kept, and shown in the report).")
 @click.option(
@@ -27,11 +30,9 @@ def evidence() -> None:
     show_default=True,
     help="How far (a fraction: 0.2 = 20%) a value may move before the dismissal lapses.",
 )
-@click.option("--bank", "bank_name", help="The survey of this bank (default: the team's latest survey).")
-@db_option
-@json_option
 def evidence_dismiss(
     team: str,
+    system: str | None,
     question_id: str,
     reason: str,
     margin: float,
@@ -42,35 +43,29 @@ def evidence_dismiss(
     """Dismiss every rule of a question that fires against the team's latest survey, with a reason.
 
     A dismissal holds while each value the rule measured stays within the margin of its value now; past it,
-    the contradiction shows again.
+    the contradiction shows again. With --system it covers that system's surveys; without, the whole team's
+    (every system's too).
     """
     from scorecard.services.dismissals import check_margin, check_reason, dismiss_question, dismissal_json
+    from scorecard.survey.systems import system_option
 
     team = normalize_team_name(team)  # inputs first: a bad one opens no database
+    system = system_option(system)
     reason, margin = check_reason(reason), check_margin(margin)
     with open_store(db_path, create=False) as store:
-        dismissed = dismiss_question(store, team, question_id, reason, margin, bank_name)
-    if as_json:
-        console.print_json([dismissal_json(d) for d in dismissed])
-    else:
-        console.print_dismissed(dismissed)
+        dismissed = dismiss_question(store, team, question_id, reason, margin, bank_name, system)
+    print_result(dismissed, as_json, lambda found: [dismissal_json(d) for d in found], console.print_dismissed)
 
 
 @evidence.command("list")
-@click.option("--team", required=True, help="Team name.")
-@click.option("--bank", "bank_name", help="A custom bank file the dismissals' rules are in.")
-@db_option
-@json_option
-def evidence_list(team: str, bank_name: str | None, db_path: Path | None, as_json: bool) -> None:
+@team_options(
+    bank_help="A custom bank file the dismissals' rules are in.",
+    system_help="Only the dismissals covering this system of the team: its own and the whole team's (default: all).",
+)
+def evidence_list(team: str, system: str | None, bank_name: str | None, db_path: Path | None, as_json: bool) -> None:
     """The team's dismissals, newest first, each holding, lapsed, superseded or of a rule that is gone."""
     from scorecard.services.dismissals import dismissal_states, state_json
-    from scorecard.survey.bank_file import load_bank
 
-    team = normalize_team_name(team)
-    bank = load_bank(bank_name) if bank_name else None
-    with open_store(db_path, create=False) as store:
-        states = dismissal_states(store, team, bank)
-    if as_json:
-        console.print_json([state_json(found) for found in states])
-    else:
-        console.print_dismissal_states(states)
+    list_team_records(
+        (team, system, bank_name, db_path), dismissal_states, as_json, (state_json, console.print_dismissal_states)
+    )

@@ -36,7 +36,8 @@ def export_answer_files(
     """``answers export``: a survey's answers files, each in the format ``survey --answers`` reads (bank order;
     unconfirmed carry-overs left out). The team answers first, then one file per respondent in name order; only
     ``respondent``'s file when one is named (:class:`SurveyNotFound` when that person answered nothing). The team
-    file also carries the actions the team recorded in that quarter, so exporting every quarter keeps them all.
+    file also carries the actions the team recorded in that quarter (for that system: a system's file carries its
+    own actions, which read back as that system's), so exporting every quarter keeps them all.
     ``system``: that system's survey (its files say ``system:``); default the team-level survey."""
     bank = load_bank(bank_name) if bank_name else None
     found = find_team_survey(store, team, quarter, bank.id if bank else None, system)
@@ -55,7 +56,7 @@ def export_answer_files(
                 name, answers_yaml(found.team, found.quarter, bank, by_respondent[name], name, system=found.system)
             )
         ]
-    actions = actions_for_export(store, found.team, found.quarter, bank_id=bank.id)
+    actions = actions_for_export(store, found.team, found.quarter, bank_id=bank.id, system=found.system)
     team_file = answers_yaml(
         found.team, found.quarter, bank, store.answers_for(found.id), actions=actions, system=found.system
     )

@@ -2,7 +2,8 @@
 and of the TUI's ``d``.
 
 What a dismissal covers and how long it holds is :mod:`scorecard.survey.dismissals`'; here the store, the bank and
-the team's evidence are brought together.
+the team's evidence are brought together. A dismissal is of the survey it was made against: of a system's survey
+it is that system's (``evidence dismiss --system``), else the whole team's ('', which covers every system too).
 """
 
 from __future__ import annotations
@@ -57,27 +58,40 @@ def check_margin(margin: float) -> float:
     return float(margin)
 
 
-def dismissal_of(found: Contradiction, team: str, bank_id: str, reason: str, margin: float) -> Dismissal:
+def dismissal_of(
+    found: Contradiction, team: str, bank_id: str, reason: str, margin: float, system: str = ""
+) -> Dismissal:
     """The dismissal of one contradiction, keeping each condition's value now (time and quarter: the store's)."""
     values = tuple(DismissedValue(c.subject, c.value, c.threshold) for c in found.conditions)
-    return Dismissal(team, bank_id, found.question_id, found.claim, found.option_id, values, margin, reason, "", "")
+    return Dismissal(
+        team, bank_id, found.question_id, found.claim, found.option_id, values, margin, reason, "", "", system=system
+    )
 
 
 def record_dismissals(
-    store: Store, team: str, bank_id: str, found: Sequence[Contradiction], reason: str, margin: float = DEFAULT_MARGIN
+    store: Store,
+    team: str,
+    bank_id: str,
+    found: Sequence[Contradiction],
+    reason: str,
+    margin: float = DEFAULT_MARGIN,
+    system: str = "",
 ) -> list[Dismissal]:
-    """Dismiss the contradictions ``found`` (one transaction); the reason and the margin are checked first."""
+    """Dismiss the contradictions ``found`` (one transaction) for the team's ``system`` ('' the whole team); the
+    reason and the margin are checked first."""
     reason, margin = check_reason(reason), check_margin(margin)
-    return store.add_dismissals([dismissal_of(c, team, bank_id, reason, margin) for c in found])
+    return store.add_dismissals([dismissal_of(c, team, bank_id, reason, margin, system) for c in found])
 
 
-def _survey_asking(store: Store, team: str, question_id: str, bank_name: str | None) -> tuple[Survey, Bank]:
-    """The team's latest survey of ``bank_name``'s bank; without one, its latest survey whose (shipped) bank asks
-    ``question_id``: a team answering two banks names the question, not the bank, when it dismisses."""
+def _survey_asking(
+    store: Store, team: str, question_id: str, bank_name: str | None, system: str = ""
+) -> tuple[Survey, Bank]:
+    """The latest survey of the team's ``system`` of ``bank_name``'s bank; without one, its latest survey whose
+    (shipped) bank asks ``question_id``: a team answering two banks names the question, not the bank."""
     bank = load_bank(bank_name) if bank_name else None
-    survey = find_team_survey(store, team, None, bank.id if bank else None)
+    survey = find_team_survey(store, team, None, bank.id if bank else None, system)
     if bank is None:
-        for candidate in store.surveys_for_team(team):
+        for candidate in store.surveys_for_team(team, system=system):
             with suppress(ScorecardError):  # a custom bank's survey: its bank cannot be loaded by id
                 asking = load_bank(candidate.bank_id)
                 if asking.question(question_id) is not None:
@@ -92,15 +106,17 @@ def dismiss_question(
     reason: str,
     margin: float = DEFAULT_MARGIN,
     bank_name: str | None = None,
+    system: str = "",
 ) -> list[Dismissal]:
-    """``evidence dismiss``: dismiss every rule of ``question_id`` that fires against the team's latest survey
-    (of ``bank_name``'s bank, if given). A rule dismissed already is dismissed again: the newer reason counts."""
+    """``evidence dismiss``: dismiss every rule of ``question_id`` that fires against the latest survey of the
+    team's ``system`` ('' the team level; of ``bank_name``'s bank, if given), for that system ('' the whole
+    team). A rule dismissed already is dismissed again: the newer reason counts."""
     reason, margin = check_reason(reason), check_margin(margin)
-    survey, bank = _survey_asking(store, team, question_id, bank_name)
+    survey, bank = _survey_asking(store, team, question_id, bank_name, system)
     question = bank.question(question_id)
     if question is None:
         raise DismissalError(f"bank {bank.id} has no question {describe(question_id)}")
-    evidence = team_evidence(store, team)
+    evidence = team_evidence(store, team, survey.system or None)
     if evidence is None:
         raise DismissalError(f"team {describe(survey.team)} has no scan yet: there is no evidence to dismiss")
     scored = score_survey(store, survey, evidence, bank=bank)
@@ -111,7 +127,15 @@ def dismiss_question(
             f"no evidence rule of {question.id} fires against the answer of team {describe(survey.team)} "
             f"({answer.option_id if answer else 'none'}, {survey.quarter}): nothing to dismiss"
         )
-    return record_dismissals(store, survey.team, bank.id, found, reason, margin)
+    return record_dismissals(store, survey.team, bank.id, found, reason, margin, survey.system)
+
+
+def _by_system(dismissals: Sequence[Dismissal]) -> list[list[Dismissal]]:
+    """The dismissals grouped by the system they are for (by key; the whole team's apart)."""
+    groups: dict[str, list[Dismissal]] = {}
+    for dismissal in dismissals:
+        groups.setdefault(dismissal.system.casefold(), []).append(dismissal)
+    return list(groups.values())
 
 
 @dataclass(frozen=True)
@@ -138,28 +162,34 @@ def _rule_of(dismissal: Dismissal, banks: dict[str, Bank | None]) -> EvidenceRul
     return next((rule for rule in question.evidence if rule.claim == dismissal.claim), None) if question else None
 
 
-def dismissal_states(store: Store, team: str, bank: Bank | None = None) -> list[DismissalState]:
-    """``evidence list``: every dismissal of the team, newest first, with its state now. ``bank``: a custom bank
-    file in use (shipped banks are found by the id a dismissal keeps)."""
+def dismissal_states(
+    store: Store, team: str, bank: Bank | None = None, system: str | None = None
+) -> list[DismissalState]:
+    """``evidence list``: the team's dismissals, newest first, with their state now: every one (``system``
+    None), or those covering the team's ``system`` (its own and the whole team's). ``bank``: a custom bank file
+    in use (shipped banks are found by the id a dismissal keeps). A dismissal is superseded by a newer one of
+    its rule made for the same system (or for the team)."""
     if store.get_team(team) is None:
         known = ", ".join(t.name for t in store.list_teams()) or "none yet"
         raise DismissalError(f"unknown team {describe(team)} (teams: {known})")
-    dismissals = store.dismissals_for(team)
-    evidence = team_evidence(store, team) or Evidence({})
-    newest = latest_dismissals(dismissals)
+    dismissals = store.dismissals_for(team, system=system)
+    evidence: dict[str, Evidence] = {}  # a dismissal's system -> the evidence beside its surveys now
+    in_force = {id(newest) for scope in _by_system(dismissals) for newest in latest_dismissals(scope).values()}
     banks: dict[str, Bank | None] = {bank.id: bank} if bank is not None else {}
     states = []
     for dismissal in reversed(dismissals):
         rule = _rule_of(dismissal, banks)
-        if newest[dismissal.bank_id, dismissal.question_id, dismissal.claim] is not dismissal:
+        if id(dismissal) not in in_force:
             states.append(DismissalState(dismissal, SUPERSEDED))
             continue
         if rule is None:
             states.append(DismissalState(dismissal, RULE_GONE))
             continue
-        current = current_values(rule, evidence)
+        if dismissal.system not in evidence:
+            evidence[dismissal.system] = team_evidence(store, team, dismissal.system or None) or Evidence({})
+        current = current_values(rule, evidence[dismissal.system])
         state = HOLDING if dismissal_holds(dismissal, current) else LAPSED
-        fires = rule_fires(rule, evidence) is not None
+        fires = rule_fires(rule, evidence[dismissal.system]) is not None
         states.append(DismissalState(dismissal, state, tuple(value for _subject, value in current), fires))
     return states
 
@@ -178,6 +208,7 @@ def dismissal_json(dismissal: Dismissal) -> dict[str, Any]:
         "reason": dismissal.reason,
         "created_at": dismissal.created_at,
         "quarter": dismissal.quarter,
+        "system": dismissal.system,
     }
 
 

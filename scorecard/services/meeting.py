@@ -119,15 +119,21 @@ def meeting_order(item: MeetingItem, position: int) -> tuple[int, float, bool, i
 
 
 def find_meeting_survey(
-    store: Store, team: str, quarter: str | None = None, bank_id: str | None = None, now: str | None = None
+    store: Store,
+    team: str,
+    quarter: str | None = None,
+    bank_id: str | None = None,
+    now: str | None = None,
+    system: str = "",
 ) -> Survey:
     """The survey a meeting is about: ``quarter``'s, else the current quarter's (``now``, default the store's
-    clock) if there is one, else the team's latest. Among surveys of one quarter, ``bank_id``'s is preferred.
-    :class:`SurveyNotFound` when the team or the survey does not exist."""
+    clock) if there is one, else the team's latest, of the team's ``system`` ('' the team level). Among surveys
+    of one quarter, ``bank_id``'s is preferred. :class:`SurveyNotFound` when the team or the survey does not
+    exist."""
     if store.get_team(team) is None:
         known = ", ".join(t.name for t in store.list_teams()) or "none yet"
         raise SurveyNotFound(f"unknown team {describe(team)} (teams: {known})")
-    surveys = store.surveys_for_team(team)  # newest quarter first
+    surveys = store.surveys_for_team(team, system=system)  # newest quarter first
     wanted = normalize_quarter(quarter) if quarter else None
     if wanted is None:
         current = now or current_quarter(store.clock())
@@ -136,7 +142,8 @@ def find_meeting_survey(
         wanted = surveys[0].quarter
     found = [s for s in surveys if s.quarter == wanted]
     if not found:
-        raise SurveyNotFound(f"team {describe(team)} has no {wanted + ' ' if wanted else ''}survey yet")
+        of_system = f" for system {describe(system)}" if system else ""
+        raise SurveyNotFound(f"team {describe(team)} has no {wanted + ' ' if wanted else ''}survey{of_system} yet")
     return next((s for s in found if s.bank_id == bank_id), found[0])
 
 
@@ -153,25 +160,26 @@ def meeting(
     bank: Bank | None = None,
     evidence: Evidence | Mapping[str, float] | None = None,
     now: str | None = None,
+    system: str = "",
 ) -> Meeting:
     """The meeting of ``team``'s survey of ``quarter`` (default: see :func:`find_meeting_survey`).
 
     ``evidence``: the team's evidence when the caller has it (the TUI's evidence source); by default it is read
     from the store (:func:`~scorecard.services.team_metrics.team_evidence`).
     """
-    survey = find_meeting_survey(store, team, quarter, bank.id if bank else None, now)
+    survey = find_meeting_survey(store, team, quarter, bank.id if bank else None, now, system)
     bank = survey_bank(survey, bank)
     if evidence is None:
-        evidence = team_evidence(store, survey.team)
+        evidence = team_evidence(store, survey.team, survey.system or None)
     score = score_survey(store, survey, evidence, bank=bank)
-    dismissals = store.dismissals_for(survey.team, bank.id) if score.metrics else []
+    dismissals = store.dismissals_for(survey.team, bank.id, survey.system) if score.metrics else []
     against: dict[str, dict[str, tuple[Contradiction, ...]]] = {}  # name -> question -> contradictions
     for name in score.respondents:
         chosen = {qid: a.by_respondent[name].option_id for qid, a in score.combined.items() if name in a.by_respondent}
         for found in find_contradictions(bank, chosen, evidence, dismissals):
             by_question = against.setdefault(name, {})
             by_question[found.question_id] = (*by_question.get(found.question_id, ()), found)
-    actions = open_actions(store, survey.team, bank.id, bank=bank)
+    actions = open_actions(store, survey.team, bank.id, bank=bank, system=survey.system)
     items = [_item(question, score, against, tuple(actions.get(question.id, ()))) for question in bank.questions]
     ordered = sorted(enumerate(items), key=lambda pair: meeting_order(pair[1], pair[0]))
     return Meeting(
@@ -234,6 +242,12 @@ def record_team_answer(
         return survey_is_complete(bank, chosen_options(stored_answers(store, bank, survey_id)))
 
     stored, _changed = store.import_answers(
-        survey.team, survey.quarter, survey.bank_id, survey.bank_version, [answer], complete=complete
+        survey.team,
+        survey.quarter,
+        survey.bank_id,
+        survey.bank_version,
+        [answer],
+        complete=complete,
+        system=survey.system,
     )
     return stored

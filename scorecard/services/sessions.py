@@ -69,7 +69,7 @@ def open_session(
         bank, chosen_options(stored_answers(store, bank, survey.id))
     )
     session.evidence = evidence
-    session.dismissals = tuple(store.dismissals_for(survey.team, bank.id))
+    session.dismissals = tuple(store.dismissals_for(survey.team, bank.id, survey.system))
     first = session.first_unanswered()
     session.go_to(first if first is not None else 0)
     return session
@@ -85,7 +85,7 @@ def survey_actions(store: Store, survey: Survey, bank: Bank) -> dict[str, list[A
     """
     quarter = parse_quarter(survey.quarter)
     found: dict[str, list[ActionState]] = {}
-    for state in team_actions(store, survey.team, bank):
+    for state in team_actions(store, survey.team, bank, system=survey.system):
         action = state.action
         if action.bank_id != bank.id or state.status == DROPPED:
             continue

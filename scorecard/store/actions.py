@@ -6,17 +6,17 @@ row. Whether it was kept or missed is computed from the surveys (:mod:`scorecard
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from scorecard.store.surveys import SurveyQueries, lookup_key
 from scorecard.survey.actions import Action
-from scorecard.survey.records import AnswerInput, Survey
+from scorecard.survey.systems import same_system
 
 _COLUMNS = (
     "a.id, t.name, a.bank_id, a.question_id, a.target_option, a.due, a.owner, a.note, a.created_quarter, "
-    "a.created_at, a.dropped_at, a.drop_reason"
+    "a.created_at, a.dropped_at, a.drop_reason, a.system"
 )
 _FROM = "actions a join teams t on t.id = a.team_id"
 
@@ -30,10 +30,11 @@ class ActionQueries(SurveyQueries):
 
     def add_actions(self, actions: Iterable[Action], skip_existing: bool = False) -> list[Action]:
         """Store ``actions`` (``id`` and ``created_at`` set here; ``created``, ``dropped_at`` and ``drop_reason`` as
-        given) in one transaction, creating their team if it is new; returns those stored.
+        given; ``system`` as the team first spelled it) in one transaction, creating their team if it is new;
+        returns those stored.
 
-        ``skip_existing``: leave out an action the team has already (same question, target, due and created
-        quarter), so importing one file twice adds nothing the second time.
+        ``skip_existing``: leave out an action the team has already (same system, question, target, due and
+        created quarter), so importing one file twice adds nothing the second time.
         """
         with self._writing():
             return self._add_actions(actions, skip_existing)
@@ -43,12 +44,13 @@ class ActionQueries(SurveyQueries):
         now = self._now()
         for action in actions:
             team = self._ensure_team(action.team)
-            if skip_existing and self._has_action(team.id, action):
+            system = self._stored_system(team.name, action.system)
+            if skip_existing and self._has_action(team.id, action, system):
                 continue
             dropped_at = (action.dropped_at or now) if action.drop_reason is not None else None
             cursor = self.db.execute(
                 "insert into actions (team_id, bank_id, question_id, target_option, due, owner, note, "
-                "created_quarter, created_at, dropped_at, drop_reason) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_quarter, created_at, dropped_at, drop_reason, system) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     team.id,
                     action.bank_id,
@@ -61,45 +63,29 @@ class ActionQueries(SurveyQueries):
                     now,
                     dropped_at,
                     action.drop_reason,
+                    system,
                 ],
             )
             action_id = int(cursor.lastrowid or 0)
-            stored.append(replace(action, id=action_id, team=team.name, created_at=now, dropped_at=dropped_at))
+            stored.append(
+                replace(action, id=action_id, team=team.name, created_at=now, dropped_at=dropped_at, system=system)
+            )
         return stored
 
-    def _has_action(self, team_id: int, action: Action) -> bool:
+    def _has_action(self, team_id: int, action: Action, system: str) -> bool:
         row = self.db.execute(
             "select 1 from actions where team_id = ? and question_id = ? and target_option = ? and due = ? "
-            "and created_quarter = ? limit 1",
-            [team_id, action.question_id, action.target, action.due, action.created],
+            "and created_quarter = ? and system = ? limit 1",
+            [team_id, action.question_id, action.target, action.due, action.created, system],
         ).fetchone()
         return row is not None
 
-    def import_answers_with_actions(
-        self,
-        team: str,
-        quarter: str,
-        bank_id: str,
-        bank_version: int,
-        answers: Iterable[AnswerInput],
-        complete: bool | Callable[[int], bool],
-        respondent: str | None = None,
-        actions: Iterable[Action] = (),
-        system: str = "",
-    ) -> tuple[Survey, int, list[Action]]:
-        """:meth:`import_answers` and the file's ``actions`` (those the team has not already) in one transaction:
-        all or nothing. Returns the survey, the answers changed and the actions added."""
-        with self._writing():
-            survey, changed = self.import_answers(
-                team, quarter, bank_id, bank_version, answers, complete=complete, respondent=respondent, system=system
-            )
-            added = self._add_actions(actions, skip_existing=True)
-        return survey, changed, added
-
-    def actions_for(self, team: str) -> list[Action]:
-        """The team's actions, oldest first."""
+    def actions_for(self, team: str, system: str | None = None) -> list[Action]:
+        """The team's actions, oldest first: of one ``system`` (matched by key; '' the team-level ones), or of
+        every system and the team level when ``system`` is None."""
         rows = self.db.execute(f"select {_COLUMNS} from {_FROM} where t.key = ? order by a.id", [lookup_key(team)])
-        return [_action(row) for row in rows]
+        found = [_action(row) for row in rows]
+        return found if system is None else [action for action in found if same_system(action.system, system)]
 
     def all_actions(self) -> list[Action]:
         """Every team's actions, by team then oldest first: the report's one read of them."""

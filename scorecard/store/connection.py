@@ -348,6 +348,13 @@ class Database:
         return timestamp(self.clock())
 
     @contextmanager
+    def one_transaction(self) -> Iterator[None]:
+        """Several of the store's writes as one transaction, all or nothing (each write inside is a savepoint):
+        an answers file and its actions, say."""
+        with self._writing():
+            yield
+
+    @contextmanager
     def _writing(self) -> Iterator[None]:
         """One write transaction, begun IMMEDIATE: it takes the write lock before its first read, waiting up to
         the busy timeout for another writer, so the reads that decide a write are never stale and the upgrade

@@ -13,11 +13,11 @@ from typing import Any
 
 from scorecard.quarters import quarter_of
 from scorecard.store.surveys import SurveyQueries, lookup_key
-from scorecard.survey.dismissals import Dismissal, DismissedValue
+from scorecard.survey.dismissals import Dismissal, DismissedValue, applying_to
 
 _COLUMNS = (
     "d.id, t.name, d.bank_id, d.question_id, d.claim, d.option_id, d.condition_values, d.margin, d.reason, "
-    "d.created_at, d.quarter"
+    "d.created_at, d.quarter, d.system"
 )
 
 
@@ -38,6 +38,7 @@ def _dismissal(row: Sequence[Any]) -> Dismissal:
         created_at=row[9],
         quarter=row[10] or "",
         id=int(row[0]),
+        system=row[11] or "",
     )
 
 
@@ -52,10 +53,11 @@ class DismissalQueries(SurveyQueries):
             moment, quarter = self._now(), quarter_of(self.clock())
             for dismissal in dismissals:
                 team = self._ensure_team(dismissal.team)
+                system = self._stored_system(team.name, dismissal.system)
                 values = [{"subject": v.subject, "value": v.value, "threshold": v.threshold} for v in dismissal.values]
                 cursor = self.db.execute(
                     "insert into dismissals (team_id, bank_id, question_id, claim, option_id, condition_values, "
-                    "margin, reason, created_at, quarter) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "margin, reason, created_at, quarter, system) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         team.id,
                         dismissal.bank_id,
@@ -67,6 +69,7 @@ class DismissalQueries(SurveyQueries):
                         dismissal.reason,
                         moment,
                         quarter,
+                        system,
                     ],
                 )
                 row = self.db.execute(
@@ -76,18 +79,24 @@ class DismissalQueries(SurveyQueries):
                 stored.append(_dismissal(row))
         return stored
 
-    def dismissals_for(self, team: str, bank_id: str | None = None) -> list[Dismissal]:
-        """The team's dismissals (of one bank, if given), oldest first."""
+    def dismissals_for(self, team: str, bank_id: str | None = None, system: str | None = None) -> list[Dismissal]:
+        """The team's dismissals (of one bank, if given), oldest first. ``system``: only those covering that
+        system's surveys (its own and the team-level ones, :func:`~scorecard.survey.dismissals.applying_to`;
+        '' the team-level ones alone); None, every system's."""
         where, params = "t.key = ?", [lookup_key(team)]
         if bank_id is not None:
             where, params = where + " and d.bank_id = ?", [*params, bank_id]
         sql = f"select {_COLUMNS} from dismissals d join teams t on t.id = d.team_id where {where} order by d.id"
-        return [_dismissal(row) for row in self.db.execute(sql, params)]
+        found = [_dismissal(row) for row in self.db.execute(sql, params)]
+        return found if system is None else applying_to(found, system)
 
-    def all_dismissals(self, teams: Sequence[str] | None = None) -> list[Dismissal]:
-        """Every dismissal of ``teams`` (default: all), oldest first: the report's one read of them."""
+    def all_dismissals(self, teams: Sequence[str] | None = None, system: str | None = "") -> list[Dismissal]:
+        """Every dismissal of ``teams`` (default: all), oldest first: the report's one read of them. ``system`` as
+        for :meth:`dismissals_for`; the default '' reads the team-level ones, as the report's team rows need."""
         rows = self.db.execute(f"select {_COLUMNS} from dismissals d join teams t on t.id = d.team_id order by d.id")
         found = [_dismissal(row) for row in rows]
+        if system is not None:
+            found = applying_to(found, system)
         if teams is None:
             return found
         keys = {lookup_key(team) for team in teams}

@@ -343,6 +343,19 @@ def m010_systems(db: sqlite_utils.Database) -> None:
     db.table("repos").add_column("system", str, not_null_default="")
 
 
+@migrations()
+def m011_system_actions_dismissals(db: sqlite_utils.Database) -> None:
+    """Actions and dismissals per system: ``actions.system`` and ``dismissals.system`` name the team's system they
+    are for ('' for the team level, which every row stored before this migration is).
+
+    An action of a system is kept or missed by that system's surveys only. A dismissal of a system says the
+    evidence does not apply to that system; a team-level one ('') says it does not apply to the whole team, so it
+    covers every system's surveys too (see :mod:`scorecard.survey.dismissals`).
+    """
+    db.table("actions").add_column("system", str, not_null_default="")
+    db.table("dismissals").add_column("system", str, not_null_default="")
+
+
 def known_migration_names() -> list[str]:
     return [migration.name for migration in migrations._migrations]
 

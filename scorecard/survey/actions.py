@@ -4,7 +4,9 @@ An action says: raise the answer to ``question_id`` (of bank ``bank_id``) to at 
 ``due`` quarter. It is recorded in its ``created`` quarter (the store's clock), may name an ``owner`` and carry a
 ``note``, and may be **dropped** with a reason (the row stays: the history of what a team gave up on, and why).
 
-Its **status** is computed, never stored (:func:`action_status`), from the team's surveys of the action's bank:
+An action is for one of the team's systems (``system``, '' for the team level, :mod:`scorecard.survey.systems`), and its
+**status** is computed, never stored (:func:`action_status`), from the surveys of the action's bank **of that
+system** only (a good answer of another system, or of the team level, keeps nothing):
 
 - ``dropped`` when it was dropped, whatever the surveys say;
 - ``kept`` when a survey of a quarter from ``created`` to ``due`` (both included) counts an answer to the question
@@ -67,6 +69,8 @@ class Action:
     created_at: str
     dropped_at: str | None = None
     drop_reason: str | None = None
+    system: str = ""
+    """The team's system it is for ('' the team level): only that system's surveys keep or miss it."""
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,7 @@ def new_action(
     created: str,
     owner: object = None,
     note: object = None,
+    system: str = "",
 ) -> Action:
     """An action checked against ``bank`` (see the module docstring), not stored yet: ``id`` 0, no ``created_at``."""
     question = check_question(bank, question_id)
@@ -225,4 +230,5 @@ def new_action(
         note=check_note(note),
         created=created,
         created_at="",
+        system=system,
     )

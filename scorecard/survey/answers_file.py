@@ -8,7 +8,7 @@ respondent: Ana        # optional: one person's answers; without it, the team an
 system: ranker         # optional: one system of the team (a model, a pipeline, a service); without it, the team
 answers:
   entanglement-1: automated-checks          # an option id
-  glue-code-2: {option: manual, note: "wrapped in our own predictor API"}
+  glue-code-1: {option: partly-wrapped, note: "wrapped in our own predictor API"}
   monitoring-1: {option: alerts, link: "https://ci.example.com/job/drift"}
   feedback-1: na
 actions:               # optional: what the team committed to (see scorecard.survey.actions)
@@ -364,17 +364,18 @@ def resolve_answers(bank: Bank, answers: Iterable[FileAnswer], source: str = "an
 
 
 def resolve_actions(
-    bank: Bank, team: str, quarter: str, actions: Iterable[FileAction], source: str = "answers"
+    bank: Bank, team: str, quarter: str, actions: Iterable[FileAction], source: str = "answers", system: str = ""
 ) -> list[Action]:
     """The file's actions checked against ``bank`` (question, target, due not before created), as records to
-    store (``created`` defaults to ``quarter``); every problem is reported at once, with its line."""
+    store (``created`` defaults to ``quarter``; ``system``: the file's, '' the team level); every problem is
+    reported at once, with its line."""
     resolved: list[Action] = []
     problems: list[str] = []
     for entry in actions:
         try:
             created = entry.created or quarter
             action = new_action(
-                bank, team, entry.question_id, entry.target, entry.due, created, entry.owner, entry.note
+                bank, team, entry.question_id, entry.target, entry.due, created, entry.owner, entry.note, system
             )
         except ActionError as error:
             problems.append(f"line {entry.line}: action: {error}")

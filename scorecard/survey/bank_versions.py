@@ -8,7 +8,7 @@ Pure: no file is read here; :mod:`scorecard.survey.bank_file` finds the older ve
       version: 1
       carry_over:                      # new question id -> where its answer comes from in `version`
         entanglement-1: {from: entanglement-1}
-        pipeline-2: {from: pipeline-1, options: {none: none, some: partial}}
+        onboarding-1: {from: onboarding-1, options: {months: one-person, weeks: weeks}}
 
 A question not listed is asked afresh; an old option not listed in ``options`` does not carry (its question is
 asked afresh); without ``options`` the option ids carry as they are. ``na`` and ``unknown`` always carry as
@@ -89,7 +89,9 @@ def previous_problems(new: Bank, old: Bank) -> list[tuple[str, str]]:
 
 def carry_map(new: Bank, old: Bank) -> dict[str, CarrySource]:
     """New question id -> its :data:`CarrySource` in ``old`` (the version ``new.previous`` names), for the
-    store's carry-over; ``na`` and ``unknown`` carry as themselves."""
+    store's carry-over; ``na`` and ``unknown`` carry as themselves, except ``na`` into a bank that does not offer
+    it (the ML Test Score v2): a stored answer the bank would refuse is no carry-over, its question is asked
+    afresh."""
     mapped: dict[str, CarrySource] = {}
     for rule in new.previous.carry_over if new.previous else ():
         target, source = new.question(rule.question), old.question(rule.source)
@@ -100,7 +102,7 @@ def carry_map(new: Bank, old: Bank) -> dict[str, CarrySource]:
         options: dict[str, tuple[str, float | None]] = {}
         for old_id, new_id in pairs:
             option = target.option(new_id)
-            if option is not None:
+            if option is not None and new.offers(new_id):
                 options[old_id] = (new_id, option.points)
         mapped[rule.question] = (rule.source, options)
     return mapped

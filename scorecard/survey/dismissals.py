@@ -8,12 +8,20 @@ evidence that has moved that far is new evidence. A value of 0 then has no relat
 ``margin * |threshold|`` (the rule's own scale; ``margin`` itself when the threshold is 0 too). A metric that is
 no longer measured, or a rule whose conditions changed under the same claim, lapses the dismissal. Nothing is
 stored when it lapses: it holds again if the values come back within the margin.
+
+**Per system**: evidence can be per system (a repository tied to a system), so a
+dismissal is for one of the team's systems or, with ``system`` '', for the whole team. A system's dismissal covers
+that system's surveys only; a team-level one covers the team-level surveys and every system's, since "this does
+not apply to us" said for the team says it for each of its systems. Where both dismiss one rule, the newest is the
+one in force (:func:`applying_to`, then :func:`latest_dismissals`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from scorecard.survey.systems import same_system
 
 DEFAULT_MARGIN = 0.2
 """20%: a dismissed contradiction stays dismissed until a value moves more than this far from its value then."""
@@ -52,6 +60,8 @@ class Dismissal:
     created_at: str
     quarter: str
     id: int = 0
+    system: str = ""
+    """The team's system the evidence does not apply to; '' the whole team (covering every system's surveys)."""
 
 
 def within_margin(then: DismissedValue, now: float | None, margin: float) -> bool:
@@ -80,3 +90,9 @@ def latest_dismissals(dismissals: Sequence[Dismissal]) -> dict[tuple[str, str, s
     for dismissal in sorted(dismissals, key=lambda d: (d.created_at, d.id)):
         newest[dismissal.bank_id, dismissal.question_id, dismissal.claim] = dismissal
     return newest
+
+
+def applying_to(dismissals: Sequence[Dismissal], system: str) -> list[Dismissal]:
+    """The dismissals that cover a survey of ``system`` ('' the team level): the team-level ones and that system's,
+    matched by key (see the module docstring)."""
+    return [d for d in dismissals if d.system == "" or same_system(d.system, system)]

@@ -144,7 +144,15 @@ class MeetingScreen(Screen[None]):
     def read(self, store: Store) -> MeetingRead:
         try:
             evidence, scanned_at = self.app.evidence(store, self.team)
-            found = meeting(store, self.team, self.quarter, self.app.bank, evidence, now=self.app.current_quarter)
+            found = meeting(
+                store,
+                self.team,
+                self.quarter,
+                self.app.bank,
+                evidence,
+                now=self.app.current_quarter,
+                system=self.app.system_for(self.team),
+            )
         except ScorecardError as error:
             return self.MeetingRead(None, str(error))
         return self.MeetingRead(found, None, scanned_at)
@@ -354,10 +362,10 @@ class MeetingScreen(Screen[None]):
         except QuarterError:  # 2999Q4: no next quarter; the person types one
             due = ""
         question_id, team = item.question.id, found.survey.team
-        bank = found.bank
+        bank, system = found.bank, found.survey.system
 
         def add(target: str, due: str, owner: str | None, note: str | None) -> ActionState:
-            return add_action(self.app.store, team, question_id, target, due, owner, note, bank=bank)
+            return add_action(self.app.store, team, question_id, target, due, owner, note, bank=bank, system=system)
 
         def added(state: ActionState | None) -> None:
             if state is not None:
