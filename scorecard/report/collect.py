@@ -11,7 +11,7 @@ import pandas as pd
 
 from scorecard.errors import ScorecardError
 from scorecard.quarters import quarter_of, quarter_window
-from scorecard.report import respondents, trends
+from scorecard.report import respondents, systems, trends
 from scorecard.report.actions import ACTION_COLUMNS, collect_actions
 from scorecard.services.team_metrics import team_metrics
 from scorecard.store import Store
@@ -69,6 +69,8 @@ class ReportInput:
     counts the combined answers (:func:`respondents.combine_frames`) and shows the disputes."""
     actions: pd.DataFrame = field(default_factory=lambda: trends.empty_frame(ACTION_COLUMNS))
     """Every action of the teams, with its status now (columns of :data:`ACTION_COLUMNS`)."""
+    system_answers: pd.DataFrame = field(default_factory=lambda: systems.system_answers_frame([]))
+    """Every team answer of the surveys of the teams' systems in the window (:data:`systems.SYSTEM_ANSWER_COLUMNS`)."""
 
 
 def collect_report(
@@ -82,17 +84,21 @@ def collect_report(
         raise ReportError(f"unknown team {team!r} (teams: {', '.join(known) or 'none yet'})")
     teams = [team] if team is not None else known
     answers = trends.answers_frame(store.survey_answer_rows(teams))
-    unsurveyed = tuple(sorted(set(teams) - set(answers["team"])))
+    system_answers = systems.system_answers_frame(store.system_answer_rows(teams))
+    unsurveyed = tuple(sorted(set(teams) - set(answers["team"]) - set(system_answers["team"])))
     given = trends.empty_frame(respondents.RESPONDENT_COLUMNS)
-    if answers.empty:
+    surveyed_quarters = pd.concat([answers["quarter"], system_answers["quarter"]])
+    if surveyed_quarters.empty:
         git = collect_git_frames(store, teams, None)
         window = _evidence_window(git, quarters, team)
         git.churn = git.churn[git.churn["quarter"] >= window[0]].reset_index(drop=True)
     else:
-        window = quarter_window(str(answers["quarter"].max()), quarters)
+        window = quarter_window(str(surveyed_quarters.max()), quarters)
         answers = answers[answers["quarter"] >= window[0]].reset_index(drop=True)
+        system_answers = system_answers[system_answers["quarter"] >= window[0]].reset_index(drop=True)
         # A window that starts before the first survey would open every chart on empty quarters.
-        window = [quarter for quarter in window if quarter >= answers["quarter"].min()]
+        first = pd.concat([answers["quarter"], system_answers["quarter"]]).min()
+        window = [quarter for quarter in window if quarter >= first]
         git = collect_git_frames(store, teams, window[0])
         given = respondents.respondents_frame(store.respondent_answer_rows(teams, window[0]))
     return ReportInput(
@@ -106,6 +112,7 @@ def collect_report(
         unsurveyed=unsurveyed,
         respondent_answers=given,
         actions=collect_actions(store, teams),
+        system_answers=system_answers,
     )
 
 

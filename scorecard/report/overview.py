@@ -43,6 +43,9 @@ class HeatRow:
     level: str
     level_colours: tuple[str, str]
     cells: tuple[HeatCell, ...]
+    systems_note: str = ""
+    """For a team whose systems were surveyed: how many, by which rule, and the weakest ('' for a team-level
+    survey)."""
 
 
 @dataclass(frozen=True)
@@ -103,16 +106,18 @@ class Overview:
 
 
 def overview(frames: PreparedFrames, bank_id: str, charts: ChartMaker) -> Overview:
-    """The overview of ``bank_id`` at the report's last quarter."""
+    """The overview of ``bank_id`` at the report's last quarter: one row per team, its systems rolled up
+    (:func:`scorecard.report.systems.team_view`)."""
     bank = frames.banks[bank_id]
     quarter = frames.quarters[-1]
-    overall = frames.overall[frames.overall["bank_id"] == bank_id]
-    area_now = frames.areas[(frames.areas["bank_id"] == bank_id) & (frames.areas["quarter"] == quarter)]
+    overall = frames.team_overall[frames.team_overall["bank_id"] == bank_id]
+    areas = frames.team_areas
+    area_now = areas[(areas["bank_id"] == bank_id) & (areas["quarter"] == quarter)]
     now = overall[overall["quarter"] == quarter]
     surveyed = set(now["team"])
     median_now, median_change = _median_and_change(overall, frames.quarters)
     delta_text, delta_class = format_delta(median_change, bank.score_decimals)
-    last_surveyed = frames.surveys[frames.surveys["bank_id"] == bank_id].groupby("team")["quarter"].max().to_dict()
+    last_surveyed = overall.groupby("team")["quarter"].max().to_dict()
     found = frames.contradictions[frames.contradictions["bank_id"] == bank_id]
     return Overview(
         bank=bank,
@@ -170,8 +175,8 @@ def heat_rows(frames: PreparedFrames, bank: Bank, now: pd.DataFrame, area_now: p
         cells = tuple(
             heat_cell(
                 area.id,
-                by_team_area[(line.team, area.id)].score,
-                by_team_area[(line.team, area.id)].delta,
+                getattr(by_team_area.get((line.team, area.id)), "score", None),
+                getattr(by_team_area.get((line.team, area.id)), "delta", None),
                 bank.scale_max(area.id),
                 bank,
                 f"{line.team} · {area.title}",
@@ -189,9 +194,18 @@ def heat_rows(frames: PreparedFrames, bank: Bank, now: pd.DataFrame, area_now: p
                 level=level.label if level else NO_VALUE,
                 level_colours=level_colours(bank, level),
                 cells=cells,
+                systems_note=_systems_note(line.systems, line.rollup, line.weakest_system),
             )
         )
     return rows
+
+
+def _systems_note(systems: int, how: str, weakest: str | None) -> str:
+    """``2 systems, mean · weakest: ranker`` for a rolled-up row; '' for a team-level survey."""
+    if not systems:
+        return ""
+    rule = "the lowest" if how == "min" else "mean"
+    return f"{systems} system{'s' if systems != 1 else ''}, {rule}" + (f" · weakest: {weakest}" if weakest else "")
 
 
 def heat_cell(area: str, score: Any, delta: Any, scale: float, bank: Bank, title: str) -> HeatCell:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from scorecard.report import changes, respondents, trends
+from scorecard.report import changes, respondents, systems, trends
 from scorecard.report.actions import ACTION_COLUMNS
 from scorecard.report.collect import GitFrames, ReportInput
 from scorecard.survey.bank import DEFAULT_BANK, Bank
@@ -84,6 +84,18 @@ class PreparedFrames:
     """The teams with no survey at all."""
     actions: pd.DataFrame = field(default_factory=lambda: trends.empty_frame(ACTION_COLUMNS))
     """Every action of the teams, with its status (columns of :data:`ACTION_COLUMNS`)."""
+    system_scores: systems.SystemFrames = field(default_factory=systems.SystemFrames)
+    """Each system survey's scores (the ``system`` column names it)."""
+    team_overall: pd.DataFrame = field(default_factory=lambda: trends.empty_frame(systems.VIEW_OVERALL_COLUMNS))
+    """What the overview shows per team, bank and quarter, with deltas: its systems' roll-up where they were
+    surveyed, else its team-level survey (:func:`systems.team_view`)."""
+    team_areas: pd.DataFrame = field(default_factory=lambda: trends.empty_frame(systems.VIEW_AREA_COLUMNS))
+    """The same per area."""
+
+    def systems_of(self, team: str) -> pd.DataFrame:
+        """The overall scores of the team's system surveys (columns of :data:`trends.OVERALL_COLUMNS`, ``system``)."""
+        overall = self.system_scores.overall
+        return overall[overall["team"] == team] if len(overall) else overall
 
     def actions_of(self, team: str) -> pd.DataFrame:
         """The team's actions."""
@@ -119,8 +131,12 @@ def prepare_frames(data: ReportInput, bank_for: trends.BankResolver) -> Prepared
     and split it all by team, once."""
     combined = respondents.combine_frames(data.answers, data.respondent_answers, bank_for)
     answers = combined.answers
-    banks = {bank_id: bank_for(bank_id) for bank_id in answers["bank_id"].unique()}
+    system_answers = data.system_answers
+    bank_ids = {*answers["bank_id"].unique(), *system_answers["bank_id"].unique()}
+    banks = {bank_id: bank_for(bank_id) for bank_id in bank_ids}
     scores = trends.score_frames(answers, bank_for)
+    scored_systems = systems.score_systems(system_answers, bank_for)
+    team_overall, team_areas = systems.team_view(scores.overall, scores.areas, scored_systems, bank_for)
     areas = trends.with_deltas(scores.areas, ["team", "bank_id", "area"], "score")
     overall = trends.with_deltas(scores.overall, ["team", "bank_id"], "overall")
     unknowns = changes.unknown_answers(answers, bank_for)
@@ -149,11 +165,14 @@ def prepare_frames(data: ReportInput, bank_for: trends.BankResolver) -> Prepared
         surveys=trends.surveys_frame(answers),
         unknowns=unknowns,
         contradictions=contradictions,
-        area_medians=areas.groupby(["bank_id", "area", "quarter"])["score"].median().to_dict(),
+        area_medians=team_areas.groupby(["bank_id", "area", "quarter"])["score"].median().to_dict(),
         survey_frames=_survey_frames(trends.headlines(answers, bank_for), banks, by_team_and_bank),
         git_frames=_git_frames(data.git, data.teams, data.quarters),
         unsurveyed=frozenset(data.unsurveyed),
         actions=data.actions,
+        system_scores=scored_systems,
+        team_overall=team_overall,
+        team_areas=team_areas,
     )
 
 

@@ -14,6 +14,7 @@ from scorecard.report.formatting import format_delta, gain_text, level_colours, 
 from scorecard.report.git_section import GitSection, git_section
 from scorecard.report.prepared import PreparedFrames, TeamSurveyFrames, none_if_nan
 from scorecard.report.review import ReviewSection, review_section
+from scorecard.report.system_table import SystemsTable, systems_tables
 from scorecard.survey.bank import Bank
 
 
@@ -52,19 +53,24 @@ class TeamPage:
     """No survey at all (not only none in the report's quarters): the page says how to take one."""
     actions: TeamActions | None = None
     """What the team committed to fix, and the share of due actions kept (None: no action yet)."""
+    systems: list[SystemsTable] | None = None
+    """Per bank its systems were surveyed in: the roll-up row and a row per system (None or empty: none)."""
 
 
 def team_page(frames: PreparedFrames, team: str, charts: ChartMaker) -> TeamPage:
     """A team's page; its charts are drawn in page order (bank by bank, then git)."""
     sections = [bank_section(survey, frames, charts) for survey in frames.surveys_of(team)]
+    systems = systems_tables(frames, team)
+    quarters = [section.headline.quarter for section in sections] + [table.quarter for table in systems]
     return TeamPage(
         team=team,
         anchor=frames.anchors[team],
-        latest_quarter=max((section.headline.quarter for section in sections), default=None),
+        latest_quarter=max(quarters, default=None),
         banks=sections,
         git=git_section(frames.git_frames[team], frames.quarters, charts),
         never_surveyed=team in frames.unsurveyed,
         actions=team_actions_section(frames.actions_of(team), frames.banks, frames.anchors),
+        systems=systems,
     )
 
 

@@ -34,9 +34,10 @@ def show_team(
     """The team's survey of ``quarter`` (default: its latest) scored, beside its latest metrics and its metrics
     per quarter; ``bank_name``: a shipped bank's id or a bank file. A team that was scanned but never surveyed
     (and no quarter or bank was asked for) gets its evidence alone. ``system``: that system's survey; without
-    it, a quarter with system surveys gives their roll-up."""
+    it, a quarter with system surveys gives their roll-up. The evidence beside a system's survey is that of the
+    repositories tied to it (none: no evidence); the team level's is all the team's repositories."""
     bank = load_bank(bank_name) if bank_name else None
-    evidence = team_metrics(store, team, per_quarter=True)
+    evidence = team_metrics(store, team, per_quarter=True, system=system or None)
     by_quarter = evidence.by_quarter if evidence else {}
     try:
         survey = find_team_survey(store, team, quarter, bank.id if bank else None, system)

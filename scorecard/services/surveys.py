@@ -30,7 +30,6 @@ from scorecard.survey.records import AnswerInput, StoredAnswer, Survey
 from scorecard.survey.respondents import (
     CombinedAnswer,
     Disagreement,
-    RespondentError,
     chosen_options,
     combine_answers,
     disagreement,
@@ -40,7 +39,7 @@ from scorecard.survey.respondents import (
 )
 from scorecard.survey.scoring import ScoreCard, score_answers, survey_is_complete
 from scorecard.survey.survey_banks import bank_of
-from scorecard.survey.systems import SystemNameError, normalize_system_name, system_key
+from scorecard.survey.systems import normalize_system_name, system_key
 from scorecard.team_names import TeamNameError, normalize_team_name, team_key
 
 
@@ -96,36 +95,53 @@ def prepare_import(
     quarter_name = normalize_quarter(quarter) if quarter else parsed.quarter or current_quarter(now)
     bank = load_bank(bank_name or parsed.bank or DEFAULT_BANK)
     resolved = resolve_answers(bank, parsed.answers, source=file_label(path))
-    actions = resolve_actions(bank, team_name, quarter_name, parsed.actions, source=file_label(path))
+    actions = resolve_actions(
+        bank, team_name, quarter_name, parsed.actions, source=file_label(path), system=system_name
+    )
     return PreparedImport(team_name, quarter_name, bank, tuple(resolved), who, tuple(actions), system_name)
 
 
 def _import_respondent(path: Path | str, in_file: str | None, option: str | None) -> str | None:
     """Whose answers an import holds: ``--respondent`` and the file's ``respondent:``, one person when both are
     given; None (the team answers) when neither is."""
-    if option is not None:
-        try:
-            option = normalize_respondent(option)
-        except RespondentError as error:
-            raise RespondentError(f"--respondent: {error}") from None
-    if in_file is not None and option is not None and respondent_key(option) != respondent_key(in_file):
-        raise AnswersError(
-            f"{file_label(path)} holds the answers of {describe(in_file)}, not of {describe(option)} (--respondent)"
-        )
-    return option or in_file
+    return _agreeing(
+        path,
+        in_file,
+        option,
+        (normalize_respondent, respondent_key),
+        ("--respondent", "holds the answers of {}, not of {}"),
+    )
 
 
 def import_system(path: Path | str, in_file: str | None, option: str | None) -> str:
     """The system of an import: ``--system`` and the file's ``system:``, one system when both are given (matched
     by key); '' (the team-level survey) when neither is."""
+    return (
+        _agreeing(path, in_file, option, (normalize_system_name, system_key), ("--system", "is for system {}, not {}"))
+        or ""
+    )
+
+
+def _agreeing(
+    path: Path | str,
+    in_file: str | None,
+    option: str | None,
+    rules: tuple[Callable[[str], str], Callable[[str], str]],
+    words: tuple[str, str],
+) -> str | None:
+    """A name given by an option and by the file: the option normalised by ``rules``' first function (its error
+    names the option), and one name when both are given (matched by the second, the key); else either.
+    ``words``: the option, and how the file disagrees (``{}`` the file's name, then the option's)."""
+    normalize, key = rules
+    flag, disagrees = words
     if option is not None:
         try:
-            option = normalize_system_name(option)
-        except SystemNameError as error:
-            raise SystemNameError(f"--system: {error}") from None
-    if in_file is not None and option is not None and system_key(option) != system_key(in_file):
-        raise AnswersError(f"{file_label(path)} is for system {describe(in_file)}, not {describe(option)} (--system)")
-    return option or in_file or ""
+            option = normalize(option)
+        except ScorecardError as error:
+            raise type(error)(f"{flag}: {error}") from None
+    if in_file is not None and option is not None and key(option) != key(in_file):
+        raise AnswersError(f"{file_label(path)} {disagrees.format(describe(in_file), describe(option))} ({flag})")
+    return option or in_file
 
 
 def _import_team(path: Path | str, in_file: str | None, option: str | None) -> str:
@@ -156,17 +172,18 @@ def apply_import(store: Store, prepared: PreparedImport) -> ImportResult:
     def complete(survey_id: int) -> bool:
         return survey_is_complete(bank, chosen_options(stored_answers(store, bank, survey_id)))
 
-    survey, changed, added = store.import_answers_with_actions(
-        prepared.team,
-        prepared.quarter,
-        bank.id,
-        bank.version,
-        prepared.answers,
-        complete=complete,
-        respondent=prepared.respondent,
-        actions=prepared.actions,
-        system=prepared.system,
-    )
+    with store.one_transaction():
+        survey, changed = store.import_answers(
+            prepared.team,
+            prepared.quarter,
+            bank.id,
+            bank.version,
+            prepared.answers,
+            complete=complete,
+            respondent=prepared.respondent,
+            system=prepared.system,
+        )
+        added = store.add_actions(prepared.actions, skip_existing=True)
     card = score_answers(bank, chosen_options(stored_answers(store, bank, survey.id)))
     return ImportResult(survey, changed, card, len(added))
 
@@ -194,7 +211,12 @@ def import_answers_file(
     )
     with open_store() as store:
         result = apply_import(store, prepared)
-        return result, score_survey(store, result.survey, team_evidence(store, result.survey.team), bank=prepared.bank)
+        return result, score_survey(
+            store,
+            result.survey,
+            team_evidence(store, result.survey.team, result.survey.system or None),
+            bank=prepared.bank,
+        )
 
 
 @dataclass(frozen=True)
@@ -257,7 +279,7 @@ def score_survey(
     combined = combine_answers(bank, answers, by_respondent)
     chosen = chosen_options(combined)
     evidence = as_evidence(metrics)
-    dismissals = store.dismissals_for(survey.team, bank.id) if evidence.latest else []
+    dismissals = store.dismissals_for(survey.team, bank.id, survey.system) if evidence.latest else []
     return SurveyScore(
         survey=survey,
         bank=bank,
@@ -360,8 +382,10 @@ def contradiction_json(found: Contradiction) -> dict[str, Any]:
 
 
 def previous_survey(store: Store, survey: Survey) -> Survey | None:
-    """The same team's most recent earlier survey of the same bank (last quarter's, or older if one was missed)."""
-    return next((s for s in store.surveys_for_team(survey.team, survey.bank_id) if s.quarter < survey.quarter), None)
+    """The same team's most recent earlier survey of the same bank and system (last quarter's, or older if one was
+    missed)."""
+    earlier = store.surveys_for_team(survey.team, survey.bank_id, survey.system)
+    return next((s for s in earlier if s.quarter < survey.quarter), None)
 
 
 def area_deltas(current: ScoreCard, previous: ScoreCard | None) -> dict[str, float | None]:

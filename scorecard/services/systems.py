@@ -7,6 +7,10 @@ area, the scores of the systems that have one; ``min`` (ml-test-score) takes the
 bank's band for the rolled-up overall; the weakest system (lowest overall) is always named. A team-level survey
 of the same quarter does not count in the roll-up (it is not a system): its own scores are kept under
 ``team_survey``, and the document's answers, improvements and contradictions stay its own (empty without one).
+
+Evidence: each system's survey is checked against the repositories tied to that system (``scan --system``) and
+nothing else, a system with none tied has no evidence (no contradictions, ``metrics`` empty); the team-level
+survey and the roll-up's ``metrics`` are over all the team's repositories.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scorecard.services.surveys import SurveyScore, score_json, score_survey
+from scorecard.services.team_metrics import team_evidence
 from scorecard.store import Store
 from scorecard.survey.bank import Bank
 from scorecard.survey.contradictions import Evidence
@@ -67,7 +72,8 @@ def systems_rollup(
 ) -> SystemsRollup | None:
     """The roll-up of the team's systems for ``team_survey``'s quarter and bank (without one: ``quarter`` and
     ``bank`` when given, else the newest quarter with a system survey, of that survey's bank); None when the team
-    has no system survey there."""
+    has no system survey there. ``evidence`` (the team's) is the team-level survey's; each system's survey is
+    checked against its own repositories' (see the module's rule)."""
     if team_survey is not None:
         quarter, bank_id = team_survey.quarter, team_survey.bank_id
     else:
@@ -78,7 +84,9 @@ def systems_rollup(
     surveys = sorted(store.system_surveys(team, quarter, bank_id), key=lambda s: (s.system.casefold(), s.system))
     if not surveys or quarter is None:
         return None
-    scored = tuple(score_survey(store, survey, evidence, bank=bank) for survey in surveys)
+    scored = tuple(
+        score_survey(store, survey, team_evidence(store, team, survey.system), bank=bank) for survey in surveys
+    )
     newest = max(scored, key=lambda s: s.bank.version).survey
     team_scored = score_survey(store, team_survey, evidence, bank=bank) if team_survey else None
     return SystemsRollup(team, quarter, bank_of(bank_id, newest.bank_version, bank), scored, team_scored)
@@ -106,6 +114,8 @@ def system_json(scored: SurveyScore, weakest_system: str | None) -> dict[str, An
         "completeness": card.completeness,
         "bank_version": scored.survey.bank_version,
         "updated_at": scored.survey.updated_at,
+        "metrics": scored.metrics,
+        "contradiction_count": sum(1 for found in scored.contradictions if not found.dismissed),
     }
 
 

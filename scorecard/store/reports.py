@@ -35,6 +35,23 @@ class ReportQueries(ScanQueries):
             params,
         ).fetchall()
 
+    def system_answer_rows(
+        self, teams: Sequence[str] | None = None, first_quarter: str | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Every answer of the surveys of the systems of ``teams`` (default: all) from ``first_quarter`` on, in one
+        query: the columns of :attr:`SURVEY_ANSWER_COLUMNS` then the system's name; a system survey without
+        answers is one row whose answer columns are NULL. Ordered by team, system, quarter, bank, answer order."""
+        where, params = _survey_filter(teams, first_quarter, systems=True)
+        if where is None:
+            return []
+        return self.db.execute(
+            "select t.name, s.quarter, s.bank_id, s.bank_version, s.status, s.id, a.question_id, a.option_id, "
+            "a.points, a.note, a.answered_at, a.carried_over, a.link, s.system from surveys s "
+            f"join teams t on t.id = s.team_id left join answers a on a.survey_id = s.id where {where} "
+            "order by t.name, s.system, s.quarter, s.bank_id, a.rowid",
+            params,
+        ).fetchall()
+
     def respondent_answer_rows(
         self, teams: Sequence[str] | None = None, first_quarter: str | None = None
     ) -> list[tuple[Any, ...]]:
@@ -86,11 +103,13 @@ class ReportQueries(ScanQueries):
         ).fetchall()
 
 
-def _survey_filter(teams: Sequence[str] | None, first_quarter: str | None) -> tuple[str | None, list[Any]]:
+def _survey_filter(
+    teams: Sequence[str] | None, first_quarter: str | None, systems: bool = False
+) -> tuple[str | None, list[Any]]:
     """The ``where`` clause (on ``t`` teams and ``s`` surveys) and its parameters for a bulk read of ``teams``
-    from ``first_quarter`` on; None for an empty list of teams (nothing to read). Team-level surveys only: the
-    report's rows per system are not drawn yet (a system's survey would otherwise count as the team's)."""
-    where: list[str] = ["s.system = ''"]
+    from ``first_quarter`` on; None for an empty list of teams (nothing to read). The team-level surveys, or with
+    ``systems`` the systems' (read apart, so a system's survey never counts as the team's)."""
+    where: list[str] = ["s.system != ''" if systems else "s.system = ''"]
     params: list[Any] = []
     if teams is not None:
         if not teams:

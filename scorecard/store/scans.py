@@ -231,55 +231,65 @@ class ScanQueries(SurveyQueries):
         )
 
     # -- a team's latest evidence, as rows --------------------------------------------------------------
+    # ``system`` on every read below: None reads all the team's repositories; a name reads only those tied to that
+    # system (``scan --system``, matched by key; '' the repositories tied to no system).
 
-    def _latest_scans(self, team: str) -> list[tuple[int, int, str, str]]:
+    def _repos_of(self, team: str, system: str | None) -> tuple[str, list[Any]]:
+        """The ``where`` clause (on ``r`` repos and ``t`` teams) and parameters of the team's repositories of
+        ``system`` (None: all of them)."""
+        if system is None:
+            return "t.key = ?", [lookup_key(team)]
+        return "t.key = ? and r.system = ?", [lookup_key(team), self._stored_system(team, system)]
+
+    def _latest_scans(self, team: str, system: str | None = None) -> list[tuple[int, int, str, str]]:
         """``(scan id, repo id, repo name, scanned_at)`` of the latest scan of each of a team's repos."""
+        where, params = self._repos_of(team, system)
         return self.db.execute(
             "select s.id, r.id, r.name, s.scanned_at from repos r join teams t on t.id = r.team_id "
             "join scans s on s.id = (select max(id) from scans where repo_id = r.id) "
-            "where t.key = ? order by r.name",
-            [lookup_key(team)],
+            f"where {where} order by r.name",
+            params,
         ).fetchall()
 
-    def latest_repo_metrics(self, team: str) -> list[RepoMetrics]:
+    def latest_repo_metrics(self, team: str, system: str | None = None) -> list[RepoMetrics]:
         """Each repository's metric values from its latest scan (components included)."""
         found = []
-        for scan_id, _repo_id, name, scanned_at in self._latest_scans(team):
+        for scan_id, _repo_id, name, scanned_at in self._latest_scans(team, system):
             values = dict(
                 self.db.execute("select metric, value from scan_metrics where scan_id = ?", [scan_id]).fetchall()
             )
             found.append(RepoMetrics(name, scanned_at, values))
         return found
 
-    def latest_examples(self, team: str) -> list[tuple[str, str, str]]:
+    def latest_examples(self, team: str, system: str | None = None) -> list[tuple[str, str, str]]:
         """``(repo name, metric, example)`` from the latest scan of each of a team's repositories, by
         repository name, then metric, then position (most telling first)."""
-        where, ids = self._in_latest(team, "e.scan_id")
+        where, ids = self._in_latest(team, "e.scan_id", system)
         return self.db.execute(
             "select r.name, e.metric, e.example from scan_examples e join scans s on s.id = e.scan_id "
             f"join repos r on r.id = s.repo_id where {where} order by r.name, e.metric, e.position",
             ids,
         ).fetchall()
 
-    def _in_latest(self, team: str, column: str) -> tuple[str, list[int]]:
+    def _in_latest(self, team: str, column: str, system: str | None = None) -> tuple[str, list[int]]:
         """``column in (...)`` over the ids of the team's latest scans (0 = scan id, 1 = repo id)."""
-        ids = [int(row[0 if column.endswith("scan_id") else 1]) for row in self._latest_scans(team)]
+        ids = [int(row[0 if column.endswith("scan_id") else 1]) for row in self._latest_scans(team, system)]
         return f"{column} in ({', '.join('?' * len(ids)) or 'null'})", ids
 
-    def flag_occurrences(self, team: str) -> list[tuple[Any, ...]]:
+    def flag_occurrences(self, team: str, system: str | None = None) -> list[tuple[Any, ...]]:
         """Every flag occurrence that lived in the team's latest scans: ``(repo id, scanned_at, pattern, kind,
         name, path, introduced_at, removed_at, last_changed_at)``, times as stored (ISO 8601; ``removed_at``
         None for alive ones, ``kind`` and ``last_changed_at`` None in rows of scans before m007)."""
-        where, ids = self._in_latest(team, "f.scan_id")
+        where, ids = self._in_latest(team, "f.scan_id", system)
         return self.db.execute(
             "select f.repo_id, s.scanned_at, f.pattern, f.kind, f.name, f.path, f.introduced_at, f.removed_at, "
             f"f.last_changed_at from flags f join scans s on s.id = f.scan_id where {where}",
             ids,
         ).fetchall()
 
-    def author_churn(self, team: str) -> dict[str, float]:
+    def author_churn(self, team: str, system: str | None = None) -> dict[str, float]:
         """All-time churn (lines added + deleted by non-merge commits) per author over the team's repositories."""
-        where, ids = self._in_latest(team, "f.repo_id")
+        where, ids = self._in_latest(team, "f.repo_id", system)
         return dict(
             self.db.execute(
                 "select c.author_name, sum(coalesce(f.added, 0) + coalesce(f.deleted, 0)) from file_changes f "
@@ -289,21 +299,22 @@ class ScanQueries(SurveyQueries):
             ).fetchall()
         )
 
-    def code_lines_by_suffix(self, team: str) -> dict[str, float]:
+    def code_lines_by_suffix(self, team: str, system: str | None = None) -> dict[str, float]:
         """Code lines at HEAD per file suffix over the team's repositories."""
-        where, ids = self._in_latest(team, "scan_id")
+        where, ids = self._in_latest(team, "scan_id", system)
         return dict(
             self.db.execute(
                 f"select ext, sum(lines) from lines_at_head where kind = 'code' and {where} group by ext", ids
             ).fetchall()
         )
 
-    def quarter_metric_rows(self, team: str) -> list[tuple[str, str, str, float | None]]:
+    def quarter_metric_rows(self, team: str, system: str | None = None) -> list[tuple[str, str, str, float | None]]:
         """``(repo name, quarter, metric, value)`` of every per-quarter value of the team's repositories."""
+        where, params = self._repos_of(team, system)
         return self.db.execute(
             "select r.name, q.quarter, q.metric, q.value from quarter_metrics q join repos r on r.id = q.repo_id "
-            "join teams t on t.id = r.team_id where t.key = ? order by r.name, q.quarter",
-            [lookup_key(team)],
+            f"join teams t on t.id = r.team_id where {where} order by r.name, q.quarter",
+            params,
         ).fetchall()
 
     def latest_scan_summary(self, team: str) -> list[dict[str, Any]]:
