@@ -31,6 +31,7 @@ from scorecard.tui.results_screen import ResultsScreen
 from scorecard.tui.review_screen import ReviewScreen
 from scorecard.tui.scan_screen import ScanScreen
 from scorecard.tui.survey_screen import SurveyScreen
+from scorecard.tui.system_prompt import SystemPrompt
 from tests.tui_pilot import clock, key_event, settle
 
 SEEDS = (11, 12, 13, 14)
@@ -55,6 +56,7 @@ SCREENS = (
     RespondentPrompt,
     MeetingScreen,
     ActionDialog,
+    SystemPrompt,
 )
 BOUND = sorted(
     {

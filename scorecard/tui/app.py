@@ -57,7 +57,10 @@ class ScorecardApp(App[None]):
     ) -> None:
         super().__init__()
         self.system = system
-        """``--system NAME``: the team's system every survey of this run is for ('' the team-level survey)."""
+        """``--system NAME``: the system every team's survey of this run is for ('' the team-level survey), until
+        the picker (``y`` on home) chooses another for a team."""
+        self.chosen_systems: dict[str, str] = {}
+        """Team name -> the system chosen for it in this run (never remembered: see system_prompt.py)."""
         self.respondent_override = respondent
         """``--respondent NAME`` from the command line: answer as NAME without asking."""
         self.answering_as: AnsweringAs | None = None
@@ -128,11 +131,16 @@ class ScorecardApp(App[None]):
 
         with_who_answers(self, open_as, cancelled=self.leave_survey if self.direct_team else None)
 
+    def system_for(self, team: str) -> str:
+        """The system ``team``'s survey is for in this run: the one picked for it, else ``--system`` ('' none)."""
+        return self.chosen_systems.get(team, self.system)
+
     def open_session_as(self, team: str, choice: AnsweringAs) -> SurveySession:
         metrics, scanned_at = self.evidence(self.store, team)
         quarter = self.current_quarter
+        system = self.system_for(team)
         return open_session(
-            self.store, self.bank, team, quarter, metrics, scanned_at, respondent=choice.respondent, system=self.system
+            self.store, self.bank, team, quarter, metrics, scanned_at, respondent=choice.respondent, system=system
         )
 
     def open_meeting(self, team: str, quarter: str | None = None) -> None:

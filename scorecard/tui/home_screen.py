@@ -1,8 +1,13 @@
-"""Home: every team with its latest quarter, score, level and survey status, and what to do next."""
+"""Home: every team with its latest quarter, score, level and survey status, and what to do next.
+
+A team with systems (:mod:`scorecard.services.team_systems`) shows how many and their roll-up in a Systems column
+(there only when some team has systems); the line under the list says which system the highlighted team's survey
+is for, and ``y`` picks another (:mod:`scorecard.tui.system_prompt`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.text import Text
@@ -19,10 +24,12 @@ from textual.worker import get_current_worker
 
 from scorecard.errors import ScorecardError
 from scorecard.services.surveys import TeamOverview, team_overviews
+from scorecard.services.team_systems import TeamSystems, every_team_systems
 from scorecard.store import Store
 from scorecard.survey.bank import Bank
 from scorecard.tui.app import ScorecardApp
 from scorecard.tui.dialogs import TextPrompt
+from scorecard.tui.system_prompt import SystemPrompt, system_label
 
 WELCOME = (
     "Welcome to scorecard.\n\n"
@@ -32,6 +39,9 @@ WELCOME = (
 )
 
 
+COLUMNS = ("Team", "Quarter", "Score", "Level", "Survey")
+
+
 class HomeScreen(Screen[None]):
     app = getters.app(ScorecardApp)
 
@@ -39,9 +49,9 @@ class HomeScreen(Screen[None]):
         Binding("a", "add_team", "Add team"),
         Binding("c", "scan", "Scan"),
         Binding("w", "write_report", "Report"),
-        Binding(
-            "i", "answer_as", "Answering as", tooltip="Who answers the surveys opened from here: a name, or the team"
-        ),
+        # "Who": the footer holds every key at 80 columns only with short labels; the hint below says the rest.
+        Binding("i", "answer_as", "Who", tooltip="Who answers the surveys opened from here: a name, or the team"),
+        Binding("y", "pick_system", "System", tooltip="Which system the selected team's survey is for"),
         Binding("m", "meeting", "Meeting"),
         Binding("enter", "open_survey", "Start/resume survey"),
         Binding("q", "app.quit", "Quit"),
@@ -53,20 +63,27 @@ class HomeScreen(Screen[None]):
 
         overviews: list[TeamOverview]
         """One row per team, by team name."""
+        systems: dict[str, TeamSystems] = field(default_factory=dict)
+        """Team name -> its systems (a team without any may be missing)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.select_next: str | None = None
         """The team the cursor moves to when the list is next drawn (None: it stays on its team)."""
+        self.team_systems: dict[str, TeamSystems] = {}
+        """Each team's systems, as last read (the picker lists them without reading the store again)."""
+        self.systems_column = False
+        """Whether the list has its Systems column (only while some team has systems)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
             yield Static(id="home-title")
             yield Static(Content(WELCOME), id="welcome")
             yield DataTable(id="teams", cursor_type="row", zebra_stripes=True)
+            yield Static(id="home-system")
             yield Static(
-                "Enter: this quarter's survey for the selected team · m: its review meeting · i: who answers "
-                "(you, or the team) · a: add a team · c: scan its repositories · w: the HTML report · q: quit",
+                "Enter: this quarter's survey for the selected team · y: for which system · m: its review meeting · "
+                "i: who answers (you, or the team) · a: add a team · c: scan its repositories · w: the HTML report · q: quit",
                 id="home-hint",
             )
         yield Footer()
@@ -74,7 +91,7 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#welcome", Static).display = False  # until the read says there is no team
         table = self.query_one(DataTable)
-        table.add_columns("Team", "Quarter", "Score", "Level", "Survey")
+        table.add_columns(*COLUMNS)
         table.focus()
         self.refresh_teams()
 
@@ -94,7 +111,7 @@ class HomeScreen(Screen[None]):
         )
         store, bank = self.app.store, self.app.bank
         if store.path is None:  # Store.memory() (tests): its one connection cannot leave the UI thread
-            self.show_teams(self.TeamsRead(team_overviews(store, bank)))
+            self.show_teams(self.TeamsRead(team_overviews(store, bank), every_team_systems(store, bank)))
         else:
             self.read_teams(store.path, bank)
 
@@ -103,22 +120,29 @@ class HomeScreen(Screen[None]):
         try:
             with Store.open(path, migrate=False) as store:  # a connection of this thread's own
                 overviews = team_overviews(store, bank)
+                systems = every_team_systems(store, bank)
         except ScorecardError as error:
             self.app.notify(escape(str(error)), severity="error")
             return
         if not get_current_worker().is_cancelled:  # a newer read is on its way
-            self.post_message(self.TeamsRead(overviews))
+            self.post_message(self.TeamsRead(overviews, systems))
 
     @on(TeamsRead)
     def show_teams(self, message: TeamsRead) -> None:
         table = self.query_one(DataTable)
         select, self.select_next = self.select_next or self.selected_team(), None
-        table.clear()
+        self.team_systems = message.systems
+        systems_column = any(systems.systems for systems in message.systems.values())
+        table.clear(columns=systems_column != self.systems_column)
+        if systems_column != self.systems_column:
+            table.add_columns(*COLUMNS, *(("Systems",) if systems_column else ()))
+            self.systems_column = systems_column
         for row in message.overviews:
             # rich Text, not str: a team called "[red]x" is shown as typed, never read as markup.
-            table.add_row(
-                Text(row.team), row.quarter or "-", row.score_text, Text(row.level or "-"), row.status, key=row.team
-            )
+            cells = [Text(row.team), row.quarter or "-", row.score_text, Text(row.level or "-"), row.status]
+            if systems_column:
+                cells.append(Text(message.systems[row.team].summary if row.team in message.systems else "-"))
+            table.add_row(*cells, key=row.team)
         self.query_one("#welcome", Static).display = not message.overviews
         table.display = bool(message.overviews)
         names = [row.team for row in message.overviews]
@@ -126,6 +150,24 @@ class HomeScreen(Screen[None]):
             table.move_cursor(row=names.index(select))
         if self.app.screen is self:  # a dialog on top keeps its focus
             table.focus()
+        self.show_system()
+
+    def show_system(self) -> None:
+        """Say which system the highlighted team's survey is for (nothing without a team)."""
+        team, line = self.selected_team(), self.query_one("#home-system", Static)
+        line.display = team is not None
+        if team is not None:
+            line.update(
+                Content.from_markup(
+                    "[b]$team[/b]'s survey: [b]$system[/b] · y: another system",
+                    team=team,
+                    system=system_label(self.app.system_for(team)),
+                )
+            )
+
+    @on(DataTable.RowHighlighted)
+    def highlighted(self) -> None:
+        self.show_system()
 
     def selected_team(self) -> str | None:
         table = self.query_one(DataTable)
@@ -174,6 +216,24 @@ class HomeScreen(Screen[None]):
             self.notify("Add a team first (a).", severity="warning")
             return
         self.app.open_meeting(team)
+
+    def action_pick_system(self) -> None:
+        """Choose which system the selected team's survey is for, in this run (see system_prompt.py)."""
+        team = self.selected_team()
+        if team is None:
+            self.notify("Add a team first (a).", severity="warning")
+            return
+
+        def chosen(system: str | None) -> None:
+            if system is None:
+                return
+            self.app.chosen_systems[team] = system
+            self.show_system()
+            self.notify(escape(f"{team}'s survey: {system_label(system)}."))
+
+        known = self.team_systems.get(team)
+        prompt = SystemPrompt(team, known.systems if known else (), self.app.system_for(team))
+        self.app.push_screen(prompt, chosen)
 
     def action_write_report(self) -> None:
         from scorecard.tui.report_writer import ask_and_write_report

@@ -86,8 +86,9 @@ class ResultsScreen(Screen[None]):
             change = f"  ({delta_text(card.overall - before[1].overall).strip()} since {before[0].quarter})"
         lines.append(
             Content.from_markup(
-                "[b]$team · $quarter[/b]   Overall [b]$overall[/b] / $full · $level$change",
+                "[b]$team$system · $quarter[/b]   Overall [b]$overall[/b] / $full · $level$change",
                 team=survey.team,
+                system=f" · System: {survey.system}" if survey.system else "",
                 quarter=survey.quarter,
                 overall=bank.format_score(card.overall),
                 full=f"{bank.scale_max():g}",

@@ -4,8 +4,9 @@ Keys: 1-9 choose an option (or arrows and Enter), b/Left back, s/Right skip, n n
 evidence's contradiction with a reason, i who answers, ?/F1 help, Ctrl+P jump to any question, r review, q save
 and quit. Every answer is saved the moment it is chosen (see session.py).
 
-The header says who answers (the screen's ``sub_title``: "Answering as Ana" or "Answering for the team"); a
-respondent sees only their own answers (blind, see session.py). Under the question: the team's actions on it
+The header says which system the survey is for ("ranking / NAME"; the team alone for its team-level survey) and
+who answers (the screen's ``sub_title``: "Answering as Ana" or "Answering for the team"); a respondent sees only
+their own answers (blind, see session.py). Under the question: the team's actions on it
 that this survey answers to (:func:`scorecard.services.sessions.survey_actions`).
 
 Keys typed quickly are handled after the screen has moved on: an option list's choice names its question, and
@@ -119,8 +120,9 @@ class SurveyScreen(Screen[None]):
         with Horizontal(id="survey-title"):
             yield Static(
                 Content.from_markup(
-                    "[b]$team[/b] · $quarter · $bank",
+                    "[b]$team[/b]$system · $quarter · $bank",  # "ranking / Ranker": fits at 80 columns
                     team=survey.team,
+                    system=f" / {survey.system}" if survey.system else "",
                     quarter=survey.quarter,
                     bank=self.session.bank.title,
                 ),
@@ -406,8 +408,11 @@ class SurveyScreen(Screen[None]):
         session = self.session
         found = self.open_contradictions(question_id)
         if found:
-            record_dismissals(self.app.store, session.survey.team, session.bank.id, found, reason)
-        session.dismissals = tuple(self.app.store.dismissals_for(session.survey.team, session.bank.id))
+            survey = session.survey
+            record_dismissals(self.app.store, survey.team, session.bank.id, found, reason, system=survey.system)
+        session.dismissals = tuple(
+            self.app.store.dismissals_for(session.survey.team, session.bank.id, session.survey.system)
+        )
 
     def action_toggle_help(self) -> None:
         self.show_help = not self.show_help

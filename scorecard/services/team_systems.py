@@ -1,0 +1,51 @@
+"""Each team's systems as the TUI's home lists them: their names, and the roll-up of their newest quarter.
+
+The names are the store's :meth:`~scorecard.store.Store.systems_of` (systems surveyed, or tied to a repository by
+``scan --system``). The roll-up is :func:`scorecard.services.systems.systems_rollup` of the newest quarter with a
+system survey of the bank in use; a survey whose bank cannot be loaded leaves the names without a roll-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scorecard.errors import ScorecardError
+from scorecard.services.systems import systems_rollup
+from scorecard.store import Store
+from scorecard.survey.bank import Bank
+
+
+@dataclass(frozen=True)
+class TeamSystems:
+    """One team's systems, by name, and their rolled-up score as people read it (None without one)."""
+
+    team: str
+    systems: tuple[str, ...]
+    rollup_text: str | None = None
+    """E.g. "mean 62" (the bank's ``rollup:`` and the rolled-up overall on the bank's scale)."""
+
+    @property
+    def summary(self) -> str:
+        """The home screen's Systems cell: how many, then the roll-up ("2 · mean 62"); "-" for none."""
+        if not self.systems:
+            return "-"
+        return f"{len(self.systems)}" + (f" · {self.rollup_text}" if self.rollup_text else "")
+
+
+def team_systems(store: Store, team: str, bank: Bank | None = None) -> TeamSystems:
+    """``team``'s systems and, when they have surveys of ``bank`` (default: any bank), their roll-up."""
+    names = tuple(store.systems_of(team))
+    if not names:
+        return TeamSystems(team, ())
+    try:
+        rolled = systems_rollup(store, team, None, bank=bank)
+    except ScorecardError:  # a system survey of a bank this release cannot load
+        rolled = None
+    if rolled is None or rolled.overall is None:
+        return TeamSystems(team, names)
+    return TeamSystems(team, names, f"{rolled.how} {rolled.bank.format_score(rolled.overall)}")
+
+
+def every_team_systems(store: Store, bank: Bank | None = None) -> dict[str, TeamSystems]:
+    """:func:`team_systems` of every team of the store, by team name."""
+    return {team.name: team_systems(store, team.name, bank) for team in store.list_teams()}

@@ -1,0 +1,259 @@
+"""The system picker (``y`` on home): the team level, a system the team has, or a new one typed in; per team, for
+this run; the home list's Systems column; the survey's and the results' headers naming the system."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Static
+
+from scorecard.services.team_systems import team_systems
+from scorecard.store import Store
+from scorecard.survey.records import AnswerInput
+from scorecard.tui import make_app
+from scorecard.tui.home_screen import HomeScreen
+from scorecard.tui.results_screen import ResultsScreen
+from scorecard.tui.survey_screen import SurveyScreen
+from scorecard.tui.system_prompt import SystemPrompt
+from tests.tui_pilot import clock, settle, toasts
+
+
+def home_app(store: Store, bank_path: Path, **kwargs):
+    return make_app(store=store, quarter="2026Q4", bank_name=str(bank_path), clock=clock, **kwargs)
+
+
+def seed_two_systems(store: Store) -> None:
+    """ranking: a team-level survey of 2026Q3 and one of its system Ranker; search: no survey."""
+    store.import_answers("ranking", "2026Q3", "tiny", 1, [AnswerInput("a-1", "none", 0.0)], complete=False)
+    store.import_answers(
+        "ranking", "2026Q3", "tiny", 1, [AnswerInput("a-1", "all", 1.0)], complete=False, system="Ranker"
+    )
+    store.ensure_team("search")
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def choices(app) -> list[str]:
+    return [str(option.prompt) for option in app.screen.query_one(OptionList).options]
+
+
+async def test_pick_an_existing_system_and_answer_it_the_team_level_is_untouched(store, tiny_bank_path):
+    seed_two_systems(store)
+    app = home_app(store, tiny_bank_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        assert "ranking's survey: team level" in text_of(app, "#home-system")
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, SystemPrompt)
+        assert choices(app) == ["● Team level (the team as a whole)", "  Ranker"]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "ranking's survey: System: Ranker" in text_of(app, "#home-system")
+        assert any("ranking's survey: System: Ranker." in toast for toast in toasts(pilot))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SurveyScreen)
+        assert "ranking / Ranker · 2026Q4" in text_of(app, "#survey-name")
+        await pilot.press("2")  # a-1: some
+        await pilot.pause()
+    ranker = store.find_survey("ranking", "2026Q4", "tiny", system="Ranker")
+    assert ranker is not None and ranker.system == "Ranker"
+    assert store.answers_for(ranker.id)["a-1"].option_id == "some"
+    assert store.find_survey("ranking", "2026Q4", "tiny") is None  # no team-level survey of 2026Q4 was started
+    team_level = store.find_survey("ranking", "2026Q3", "tiny")
+    assert store.answers_for(team_level.id)["a-1"].option_id == "none"
+
+
+async def test_a_click_picks_a_system_too(store, tiny_bank_path):
+    seed_two_systems(store)
+    app = home_app(store, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        choices_list = app.screen.query_one(OptionList)
+        await pilot.click(choices_list, offset=(4, 2))  # the second line inside the border: Ranker
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.system_for("ranking") == "Ranker"
+
+
+async def test_a_new_system_typed_in_gets_its_own_survey(store, tiny_bank_path):
+    store.ensure_team("ranking")
+    app = home_app(store, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("tab", *"  feature   store ", "enter")  # white space collapses, as in --system
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SurveyScreen)
+        await pilot.press("3")  # a-1: all
+        await pilot.pause()
+    survey = store.find_survey("ranking", "2026Q4", "tiny", system="feature store")
+    assert survey is not None and survey.system == "feature store"
+    assert store.answers_for(survey.id)["a-1"].option_id == "all"
+    assert store.systems_of("ranking") == ["feature store"]
+    assert store.find_survey("ranking", "2026Q4", "tiny") is None
+
+
+async def test_a_name_typed_in_another_case_is_the_system_the_team_has(store, tiny_bank_path):
+    seed_two_systems(store)
+    app = home_app(store, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("y", "tab", *"RANKER", "enter")
+        await pilot.pause()
+        assert app.system_for("ranking") == "Ranker"
+
+
+async def test_an_invalid_name_shows_the_error_in_the_dialog_and_writes_nothing(store, tiny_bank_path):
+    store.ensure_team("ranking")
+    app = home_app(store, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "ranker\u200b"  # a zero-width space: invisible, refused
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SystemPrompt)
+        error = text_of(app, "#system-error")
+        assert "system name" in error and "type another, or Esc" in error and "\n" not in error
+        app.screen.query_one(Input).value = "   "
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SystemPrompt) and "system name" in text_of(app, "#system-error")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.system_for("ranking") == ""
+    assert store.systems_of("ranking") == []
+    assert store.latest_survey("ranking") is None
+
+
+async def test_escape_keeps_the_choice_and_the_choice_is_per_team(store, tiny_bank_path):
+    seed_two_systems(store)
+    app = home_app(store, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("y", "down", "enter")
+        await pilot.pause()
+        assert app.system_for("ranking") == "Ranker"
+        await pilot.press("y")
+        await pilot.pause()
+        assert choices(app)[1] == "● Ranker"
+        await pilot.press("up", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.system_for("ranking") == "Ranker"
+        await pilot.press("down")  # search: a team of its own, still at the team level
+        await pilot.pause()
+        assert "search's survey: team level" in text_of(app, "#home-system")
+        assert app.system_for("search") == ""
+
+
+async def test_system_on_the_command_line_preselects_it(store, tiny_bank_path):
+    seed_two_systems(store)
+    app = home_app(store, tiny_bank_path, system="Ranker")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "ranking's survey: System: Ranker" in text_of(app, "#home-system")
+        await pilot.press("y")
+        await pilot.pause()
+        assert choices(app) == ["  Team level (the team as a whole)", "● Ranker"]
+        await pilot.press("up", "enter")  # back to the team level, for this team
+        await pilot.pause()
+        assert app.system_for("ranking") == "" and app.system_for("search") == "Ranker"
+
+
+async def test_home_lists_each_teams_systems_and_their_rollup(store, tiny_bank_path):
+    seed_two_systems(store)
+    app = home_app(store, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#teams")
+        assert [str(column.label) for column in table.columns.values()][-1] == "Systems"
+        assert str(table.get_row("ranking")[-1]) == "1 · mean 100"
+        assert str(table.get_row("search")[-1]) == "-"
+
+
+async def test_home_has_no_systems_column_while_no_team_has_a_system(store, tiny_bank_path):
+    store.ensure_team("ranking")
+    app = home_app(store, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#teams")
+        assert "Systems" not in [str(column.label) for column in table.columns.values()]
+
+
+def test_team_systems_names_systems_of_surveys_and_repositories(store, tiny_bank, tmp_path, cli):
+    from tests.gitrepo import RepoBuilder
+
+    seed_two_systems(store)
+    repo = RepoBuilder(tmp_path / "repo")
+    repo.commit({"train.py": "x = 1\n"}, when="2024-01-03")
+    assert cli("scan", str(repo.path), "--team", "ranking", "--system", "Features", db=store.path).exit_code == 0
+    ranking = team_systems(store, "ranking", tiny_bank)
+    assert ranking.systems == ("Features", "Ranker") and ranking.summary == "2 · mean 100"
+    assert team_systems(store, "search", tiny_bank).summary == "-"
+
+
+async def test_the_picker_lists_a_system_tied_to_a_repository(store, tiny_bank_path, tmp_path, cli):
+    from tests.gitrepo import RepoBuilder
+
+    seed_two_systems(store)
+    repo = RepoBuilder(tmp_path / "repo")
+    repo.commit({"train.py": "x = 1\n"}, when="2024-01-03")
+    assert cli("scan", str(repo.path), "--team", "ranking", "--system", "Features", db=store.path).exit_code == 0
+    app = home_app(store, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert choices(app) == ["● Team level (the team as a whole)", "  Features", "  Ranker"]
+
+
+async def test_the_results_of_a_system_survey_name_the_system(store, tiny_bank_path):
+    store.ensure_team("ranking")
+    app = home_app(store, tiny_bank_path, system="Ranker")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("3", "2", "3")
+        await pilot.pause()
+        await pilot.press("r", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+        assert "ranking · System: Ranker · 2026Q4" in text_of(app, "#results-body")
+
+
+def picker_app():
+    """ranking with two systems, the picker open on ranking."""
+    store = Store.memory(clock=clock)
+    seed_two_systems(store)
+    store.import_answers("ranking", "2026Q3", "tiny", 1, [AnswerInput("a-1", "none", 0.0)], False, system="Retrieval")
+    return make_app(store=store, quarter="2026Q4", clock=clock)
+
+
+def test_the_picker_at_80x24(snap_compare):
+    assert snap_compare(picker_app(), terminal_size=(80, 24), press=["y"])
+
+
+def test_last_quarter_of_a_system_survey_is_that_systems_own(store):
+    from scorecard.services.surveys import previous_survey
+
+    seed_two_systems(store)
+    ranker = store.start_survey("ranking", "2026Q4", "tiny", 1, system="Ranker")
+    team_level = store.start_survey("ranking", "2026Q4", "tiny", 1)
+    before = previous_survey(store, ranker)
+    assert before is not None and before.system == "Ranker" and before.quarter == "2026Q3"
+    assert previous_survey(store, team_level).system == ""
