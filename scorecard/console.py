@@ -16,9 +16,11 @@ from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TaskProgressColumn, TextColumn
+from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from scorecard.errors import one_line
 from scorecard.metric_contract import LATEST_METRICS, QUARTER_METRICS, Metric
 from scorecard.survey.bank import DEFAULT_BANK, Bank
 
@@ -38,12 +40,15 @@ def print_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
-def score_bar(value: float | None, full: float, width: int = BAR_WIDTH) -> Text:
-    """A bar of ``value`` out of ``full``; blank when there is no score yet."""
+def score_bar(value: float | None, full: float, width: int = BAR_WIDTH) -> ProgressBar | Text:
+    """rich's bar of ``value`` out of ``full``; blank when there is no score yet.
+
+    Without colour (``NO_COLOR``, a pipe) rich draws the filled part only, so the length still reads.
+    """
     if value is None:
         return Text(" " * width)
-    filled = round(width * max(0.0, min(value, full)) / full)
-    return Text("█" * filled, style="green") + Text("░" * (width - filled), style="dim")
+    shown = max(0.0, min(value, full))
+    return ProgressBar(total=full, completed=shown, width=width, complete_style="green", finished_style="green")
 
 
 def print_score(scored: Any) -> None:
@@ -54,6 +59,8 @@ def print_score(scored: Any) -> None:
     out.print(Text(f"{survey.team} · {survey.quarter} · {bank.id} v{survey.bank_version} · {survey.status}"))
     out.print(Text(f"Overall {bank.format_score(card.overall)} of {bank.scale_max():g} ({level})"))
     out.print(Text(f"Answered {card.answered}/{card.questions}, completeness {card.completeness:.0%}"))
+    if survey.system:
+        out.print(Text(_system_evidence_line(survey.team, survey.system, bool(scored.metrics))))
     table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
     for area in card.areas:
         weakest = "← weakest" if area.area == card.weakest_area else ""
@@ -68,6 +75,16 @@ def print_score(scored: Any) -> None:
     _print_respondents(out, scored)
     _print_improvements(out, bank, card.improvements)
     print_contradictions(out, scored.contradictions)
+
+
+def _system_evidence_line(team: str, system: str, has_evidence: bool) -> str:
+    """Whose git evidence a system's survey is checked against: its own repositories', or none."""
+    if has_evidence:
+        return f"Evidence: the repositories tied to system {system}"
+    return (
+        f"No git evidence for system {system}: no repository is tied to it "
+        f"(scorecard scan PATH --team {team!r} --system {system!r})"
+    )
 
 
 DISPUTES_SHOWN = 5
@@ -153,7 +170,8 @@ def _action_line(state: Any, recorded: bool = False) -> Text:
     who = f", owner {a.owner}" if a.owner else ""
     when = f", recorded {a.created}" if recorded else ""
     kept = f" in {state.kept_in}" if state.kept_in else ""
-    return Text(f"#{a.id} {a.question_id}: at least {a.target} by {a.due}{who}{when} ({state.status}{kept})")
+    system = f"[{a.system}] " if a.system else ""  # a system's action; the team level's says none
+    return Text(f"#{a.id} {system}{a.question_id}: at least {a.target} by {a.due}{who}{when} ({state.status}{kept})")
 
 
 def print_action_added(state: Any) -> None:
@@ -276,7 +294,10 @@ def print_scan_summaries(summaries: Sequence[dict[str, Any]]) -> None:
     for s in summaries:
         m = s["metrics"]
         ratio = "-" if s["config_to_code_ratio"] is None else f"{s['config_to_code_ratio']:.2f}"
-        out.print(Text(f"{s['repo']} @ {s['head'][:12]} ({s['scan']['mode']} scan, {s['elapsed_s']:.1f}s)"))
+        # The repository's name is its folder's: untrusted text, escaped so it cannot retitle the terminal.
+        out.print(
+            Text(f"{one_line(s['repo'], 100)} @ {s['head'][:12]} ({s['scan']['mode']} scan, {s['elapsed_s']:.1f}s)")
+        )
         out.print(
             Text(
                 f"  {s['commits']} commits, churn +{s['churn']['added']} -{s['churn']['deleted']}, "
@@ -285,7 +306,7 @@ def print_scan_summaries(summaries: Sequence[dict[str, Any]]) -> None:
             )
         )
         kinds = s["flags"].get("by_kind", {})
-        by_kind = ", ".join(f"{count} {kind.replace('_', ' ')}s" for kind, count in kinds.items() if count)
+        by_kind = ", ".join(f"{count} {plural(kind.replace('_', ' '))}" for kind, count in kinds.items() if count)
         out.print(
             Text(
                 f"  {s['flags']['alive']} flags alive{f' ({by_kind})' if by_kind else ''}, "
@@ -295,6 +316,11 @@ def print_scan_summaries(summaries: Sequence[dict[str, Any]]) -> None:
             )
         )
         out.print(Text(f"  {ml_line(m)}"))
+
+
+def plural(noun: str) -> str:
+    """English plural of a flag kind's last word: "feature switch" -> "feature switches"."""
+    return noun + ("es" if noun.endswith(("ch", "sh", "s", "x")) else "s")
 
 
 def ml_line(metrics: dict[str, Any]) -> str:

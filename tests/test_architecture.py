@@ -89,3 +89,16 @@ def test_every_module_says_what_it_is_for():
         if path.read_text(encoding="utf-8").strip() and ast.get_docstring(ast.parse(path.read_text())) is None
     ]
     assert undocumented == []
+
+
+def test_no_private_function_is_left_unused_in_its_module():
+    """A module-level ``_function`` is the module's own: if the module never names it again, it is dead code."""
+    unused = []
+    for path in _modules():
+        text = path.read_text(encoding="utf-8")
+        for node in ast.parse(text).body:
+            private = node.name if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else ""
+            named_once = len(re.findall(rf"\b{private}\b", text)) < 2
+            if private.startswith("_") and not private.startswith("__") and named_once:
+                unused.append(f"{path.relative_to(PACKAGE).as_posix()}:{node.lineno} {private}")
+    assert unused == []

@@ -21,7 +21,7 @@ quarter: 2026Q4
 bank: sculley2015
 answers:
   entanglement-1: automated-checks
-  glue-code-2: {option: manual, note: "wrapped in our own predictor API"}
+  glue-code-1: {option: partly-wrapped, note: "wrapped in our own predictor API"}
   feedback-1: na
 """
 
@@ -88,7 +88,7 @@ def test_import_stores_answers_with_points_and_notes(seeded_db):
         answers = store.answers_for(survey.id)
     assert answers["entanglement-1"].points == 1.0
     assert answers["feedback-1"].points is None
-    assert answers["glue-code-2"].note == "wrapped in our own predictor API"
+    assert answers["glue-code-1"].note == "wrapped in our own predictor API"
 
 
 def test_importing_the_same_file_twice_changes_nothing(seeded_db, answers_file):
@@ -301,25 +301,25 @@ def test_show_includes_the_latest_scan_and_its_contradictions(tmp_path, seeded_d
     from tests.gitrepo import RepoBuilder
 
     repo = RepoBuilder(tmp_path / "repo")
-    # Experiment switches untouched since 2024 and none removed: against dead-code-1's "reviewed at least
-    # quarterly". The 12 files changing together would once have fired entanglement-1: co-change is not CACE.
+    # Experiment switches untouched since 2024 and none removed: against dead-code-2's "expired flags are removed
+    # at least quarterly". The 12 files changing together would once have fired entanglement-1: co-change is not CACE.
     switches = "".join(f"flags.DEFINE_bool('experiment_{k}', False, '')\n" for k in range(4))
     repo.commit({"train.py": switches, **{f"m{k}.py": "x = 0\n" for k in range(12)}}, when="2024-01-03")
     for n in range(1, 6):
         repo.commit({f"m{k}.py": f"x = {n}\n" for k in range(12)}, when=f"2024-0{n + 1}-03")
-    more = write(tmp_path, "team: ranking\nquarter: 2026Q4\nanswers:\n  dead-code-1: periodic\n", "more.yaml")
+    more = write(tmp_path, "team: ranking\nquarter: 2026Q4\nanswers:\n  dead-code-2: removed\n", "more.yaml")
     assert run("survey", "--answers", str(more), db=seeded_db).exit_code == 0
     assert run("scan", str(repo.path), "--team", "ranking", db=seeded_db).exit_code == 0
     doc = json.loads(run("show", "--team", "ranking", "--json", db=seeded_db).stdout)
     assert doc["metrics"]["coupling.strong_pairs"] == 66  # 12 choose 2
     assert doc["metrics"]["flags.feature_switches.stale"] == 4
-    assert [c["question"] for c in doc["contradictions"]] == ["dead-code-1"]
+    assert [c["question"] for c in doc["contradictions"]] == ["dead-code-2"]
     [contradiction] = doc["contradictions"]
-    assert contradiction["option"] == "periodic"
+    assert contradiction["option"] == "removed"
     assert contradiction["rule"] == (
         "flags.feature_switches.stale >= 3 and flags.feature_switches.removed_last_quarter == 0"
     )
-    assert contradiction["claim"].startswith("Abandoned experimental branches are claimed")
+    assert contradiction["claim"].startswith("Expired experiment flags are claimed")
     assert len(contradiction["examples"]) == 4 and contradiction["examples"][0].startswith(
         "experiment_0 (feature_switch"
     )
@@ -398,6 +398,64 @@ def test_db_before_the_command_reaches_every_subcommand(tmp_path, answers_file, 
     assert [row["team"] for row in json.loads(cli("--db", str(chosen), "teams", "--json").stdout)] == ["ranking"]
     exported = cli("--db", str(chosen), "answers", "export", "--team", "ranking")
     assert exported.exit_code == 0 and "entanglement-1" in exported.stdout
+    assert not default_db_path().exists()
+
+
+def leaf_commands(group: click.Group, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], click.Command]:
+    found: dict[tuple[str, ...], click.Command] = {}
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found.update(leaf_commands(command, (*path, name)))
+        else:
+            found[(*path, name)] = command
+    return found
+
+
+def test_the_group_db_reaches_every_command_that_opens_a_database(tmp_path, answers_file, monkeypatch, cli):
+    from scorecard.paths import default_db_path
+    from tests.gitrepo import RepoBuilder
+
+    monkeypatch.delenv("SCORECARD_DB")
+    chosen = str(tmp_path / "F.db")
+    repo = RepoBuilder(tmp_path / "repo")
+    repo.commit({"train.py": "import torch\n"}, message="first")
+    runs = {
+        ("survey",): ["survey", "--answers", str(answers_file)],
+        ("show",): ["show", "--team", "ranking", "--json"],
+        ("teams",): ["teams", "--json"],
+        ("scan",): ["scan", str(repo.path), "--team", "ranking", "--json"],
+        ("report",): ["report", "--all", "-o", str(tmp_path / "r.html")],
+        ("answers", "export"): ["answers", "export", "--team", "ranking"],
+        ("evidence", "list"): ["evidence", "list", "--team", "ranking", "--json"],
+        ("actions", "add"): [
+            "actions",
+            "add",
+            "--team",
+            "ranking",
+            "--question",
+            "glue-code-1",
+            "--target",
+            "wrapped",
+            "--due",
+            "2027Q1",
+            "--json",
+        ],
+        ("actions", "list"): ["actions", "list", "--team", "ranking", "--json"],
+        ("actions", "drop"): ["actions", "drop", "1", "--reason", "done elsewhere"],
+    }
+    # evidence dismiss needs a rule that fires on the team's answers: its own tests drive it; here it must at
+    # least read the chosen database (its refusal names the team's evidence, not a missing database).
+    opening = {
+        path for path, command in leaf_commands(main).items() if any(p.name == "db_path" for p in command.params)
+    }
+    assert opening - set(runs) == {("evidence", "dismiss")}, "a new command: add it to this walk"
+    for path, argv in runs.items():
+        result = cli("--db", chosen, *argv)
+        assert result.exit_code == 0, (path, result.output)
+    dismissed = cli(
+        "--db", chosen, "evidence", "dismiss", "--team", "ranking", "--question", "glue-code-1", "--reason", "by design"
+    )
+    assert "no scorecard database" not in dismissed.output
     assert not default_db_path().exists()
 
 

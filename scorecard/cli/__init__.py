@@ -19,6 +19,7 @@ from scorecard import console
 from scorecard.cli.actions import actions
 from scorecard.cli.common import ScorecardGroup, database_path, db_option, json_option, open_store
 from scorecard.cli.evidence import evidence
+from scorecard.errors import one_line
 from scorecard.survey.bank import DEFAULT_BANK
 from scorecard.survey.systems import system_option
 from scorecard.team_names import normalize_team_name
@@ -327,7 +328,8 @@ def scan(
         )
     for summary in summaries:
         for warning in summary["warnings"]:
-            click.echo(f"Warning: {warning}", err=True)
+            # A warning quotes the repository's own text (its folder name, its pyproject): escaped, one line.
+            click.echo(f"Warning: {one_line(warning, 1000)}", err=True)
     if as_json:
         console.print_json(summaries[0] if len(summaries) == 1 else summaries)
     else:

@@ -72,7 +72,8 @@ class Activity:
         return activity
 
     def quarter_metrics(self, quarter: str) -> dict[str, float | None]:
-        """The quarter's ``commits``, ``churn``, ``churn.*`` and ``deletion_ratio`` (0 for a quiet quarter)."""
+        """The quarter's ``commits``, ``churn``, ``churn.*`` and ``deletion_ratio``: counts 0 for a quiet quarter,
+        its ratios None (no value: nothing was changed, so there is no share to give)."""
         added = float(self.added.get(quarter, 0))
         deleted = float(self.deleted.get(quarter, 0))
         churn = added + deleted

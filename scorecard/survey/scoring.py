@@ -109,10 +109,6 @@ def overall_score(bank: Bank, scores: Mapping[str, float | None], any_answer: bo
     return sum(known) / len(known) if known else None
 
 
-def _overall(bank: Bank, chosen: Mapping[str, str]) -> float | None:
-    return overall_score(bank, area_scores(bank, chosen), any_answer=bool(chosen))
-
-
 def improvements(bank: Bank, chosen: Mapping[str, str], limit: int = IMPROVEMENTS_SHOWN) -> list[Improvement]:
     """What would lift the overall score most: raising answers to their question's best option.
 
