@@ -261,7 +261,7 @@ async def test_help_panel_toggles(store, bank_path):
 
 
 async def test_evidence_is_shown_and_contradictions_warned(store, bank_path):
-    def evidence(_store, _team):
+    def evidence(_store, _team, _system=None):
         return {"coupling.strong_pairs": 7.0}, "2026-11-23T12:00:00+00:00"
 
     app = survey_app(store, bank_path, evidence=evidence)

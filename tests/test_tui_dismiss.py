@@ -19,7 +19,7 @@ PAIRS = [f"src/m{n}.py <> src/m{n + 1}.py" for n in range(5)]
 REASON = "Generated stubs change together"
 
 
-def evidence(_store: Store, _team: str) -> tuple[Evidence, str]:
+def evidence(_store: Store, _team: str, _system: str | None = None) -> tuple[Evidence, str]:
     return Evidence(
         {"coupling.strong_pairs": 7.0}, examples={"coupling.strong_pairs": PAIRS}
     ), "2026-11-23T12:00:00+00:00"

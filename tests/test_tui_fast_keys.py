@@ -16,7 +16,7 @@ from scorecard.tui.results_screen import ResultsScreen
 from scorecard.tui.review_screen import ReviewScreen
 from scorecard.tui.scan_screen import ScanScreen
 from scorecard.tui.survey_screen import SurveyScreen
-from tests.tui_pilot import clock, hold_write_lock, settle, type_at_once
+from tests.tui_pilot import clock, hold_write_lock, settle, survey_drawn, type_at_once
 
 
 @pytest.fixture
@@ -50,6 +50,7 @@ def stack(app) -> list[str]:
 async def test_enter_typed_three_times_at_once_answers_only_the_question_it_was_pressed_on(db, tiny_bank_path):
     app = survey_app(db, tiny_bank_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await survey_drawn(pilot)
         # "some" exists on a-1 only: its second Enter, applied to a-2, was "question a-2 has no option 'some'".
         await type_at_once(pilot, "down", "enter", "enter", "enter")
         assert stack(app) == ["SurveyScreen"]
@@ -59,6 +60,7 @@ async def test_enter_typed_three_times_at_once_answers_only_the_question_it_was_
 async def test_a_late_enter_never_answers_the_next_question_with_a_like_named_option(db, tiny_bank_path):
     app = survey_app(db, tiny_bank_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await survey_drawn(pilot)  # keys typed before it are dropped: that would store {} and prove nothing
         await type_at_once(pilot, "down", "down", "enter", "enter")  # a-1 "all"; a-2 has an "all" too
     assert stored(db) == {"a-1": "all"}
 
@@ -68,6 +70,7 @@ async def test_number_keys_and_enters_mixed_at_once_answer_each_question_with_on
 ):
     app = survey_app(db, tiny_bank_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await survey_drawn(pilot)
         await type_at_once(pilot, "down", "enter", "2", "enter", "3", "enter", "enter")
         assert stack(app) in (["SurveyScreen"], ["SurveyScreen", "ReviewScreen"])
     answers = stored(db)
@@ -81,6 +84,22 @@ async def test_enter_twice_on_the_last_question_opens_one_review(db, tiny_bank_p
         await pilot.press("1", "1")
         await type_at_once(pilot, "enter", "enter")
         assert stack(app) == ["SurveyScreen", "ReviewScreen"]
+
+
+async def test_a_number_key_that_reaches_the_survey_as_it_closes_is_dropped(db, tiny_bank_path):
+    with Store.open(db) as store:
+        store.ensure_team("ranking")
+    app = home_app(db, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await survey_drawn(pilot)
+        survey = app.screen
+        await app.pop_screen()  # closed: its widgets are gone, is_mounted still says True
+        # A "1" typed before the close, still on its way: it once answered a-1, then raised NoMatches('#position').
+        assert await app.run_action("choose_number(1)", survey) is False
+        assert stack(app) == ["HomeScreen"]
+    assert stored(db) == {}
 
 
 # -- 2. Ctrl+P, then Enter twice ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from tests.tui_pilot import clock, settle
 POINTS = {"none": 0.0, "some": 0.5, "half": 0.5, "all": 1.0, "unknown": 0.0}
 
 
-def evidence(_store, _team):
+def evidence(_store, _team, _system=None):
     return {"coupling.strong_pairs": 5}, "2026-11-23T12:00:00+00:00"
 
 

@@ -18,7 +18,7 @@ def clock() -> datetime:
     return NOW
 
 
-def evidence(_store: Store, _team: str) -> tuple[dict[str, float], str]:
+def evidence(_store: Store, _team: str, _system: str | None = None) -> tuple[dict[str, float], str]:
     metrics = {"flags.alive": 14, "flags.stale": 9, "flags.median_age_days": 240, "flags.feature_switches.stale": 5}
     metrics |= {"flags.feature_switches.removed_last_quarter": 0, "flags.median_days_since_change": 400}
     return metrics, "2026-11-23T12:00:00+00:00"

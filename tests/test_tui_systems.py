@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList, Static
 
 from scorecard.services.team_systems import team_systems
@@ -257,3 +258,103 @@ def test_last_quarter_of_a_system_survey_is_that_systems_own(store):
     before = previous_survey(store, ranker)
     assert before is not None and before.system == "Ranker" and before.quarter == "2026Q3"
     assert previous_survey(store, team_level).system == ""
+
+
+# -- a system's survey beside its own evidence ------------------------------------------------------------------
+
+
+def scanned_into_two_systems(tmp_path: Path) -> tuple[Path, Path]:
+    """ranking's ranker repository (3 TODO comments in 20 code lines) tied to Ranker, its clean features one to
+    Features, by real scans; the tiny bank with a rule on a-2 reading debt comments. The database and the bank."""
+    from tests.banks import EVIDENCE_BANK, write_bank
+    from tests.gitrepo import RepoBuilder
+    from tests.runner import run_cli
+
+    db = tmp_path / "systems.db"
+    noisy = RepoBuilder(tmp_path / "ranker")
+    noisy.commit({"train.py": "".join(f"x{i} = {i}\n" for i in range(17)) + "# TODO a\n# TODO b\n# TODO c\n"})
+    clean = RepoBuilder(tmp_path / "features")
+    clean.commit({"features.py": "".join(f"y{i} = {i}\n" for i in range(20))})
+    for repo, system in ((noisy, "Ranker"), (clean, "Features")):
+        result = run_cli("scan", str(repo.path), "--team", "ranking", "--system", system, db=db)
+        assert result.exit_code == 0, result.output
+    return db, write_bank(tmp_path, EVIDENCE_BANK, name="evidence.yaml")
+
+
+@pytest.mark.parametrize(
+    ("system", "shown", "not_shown"),
+    [
+        ("Ranker", "evidence: 3 TODO", "evidence: 0 TODO"),
+        ("Features", "evidence: 0 TODO", "evidence: 3 TODO"),
+        ("", "evidence: 3 TODO", "evidence: 0 TODO"),  # the team level: all the team's repositories
+    ],
+)
+async def test_a_systems_survey_shows_the_evidence_of_its_own_repositories(tmp_path, system, shown, not_shown):
+    db, bank = scanned_into_two_systems(tmp_path)
+    app = make_app(db_path=db, team="ranking", system=system, quarter="2026Q4", bank_name=str(bank), clock=clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("1")  # a-1, then a-2: the question with the debt-comment rule
+        await pilot.pause()
+        assert app.screen.session.question.id == "a-2"
+        evidence = text_of(app, "#evidence")
+        assert shown in evidence and not_shown not in evidence
+
+
+async def test_a_system_without_a_repository_has_no_evidence_in_the_survey(tmp_path):
+    db, bank = scanned_into_two_systems(tmp_path)
+    app = make_app(db_path=db, team="ranking", system="Serving", quarter="2026Q4", bank_name=str(bank), clock=clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        assert "no scan yet" in text_of(app, "#evidence")
+
+
+# -- home for a team whose only surveys are its systems' ---------------------------------------------------------
+
+
+async def test_home_shows_the_rollup_of_a_team_whose_only_surveys_are_its_systems(store, tiny_bank_path):
+    for system, option, points, complete in (("Ranker", "all", 1.0, True), ("Features", "none", 0.0, False)):
+        answer = AnswerInput("a-1", option, points)
+        store.import_answers("ranking", "2026Q3", "tiny", 1, [answer], complete=complete, system=system)
+    store.ensure_team("search")
+    app = home_app(store, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#teams")
+        ranking = [str(cell) for cell in table.get_row("ranking")]
+        level = app.bank.level_for(50.0)
+        assert ranking == ["ranking", "2026Q3", "50", level.label, "1/2 complete", "2 · mean 50"]
+        assert [str(cell) for cell in table.get_row("search")] == ["search", "-", "-", "-", "none", "-"]
+
+
+async def test_home_shows_a_teams_own_survey_when_it_has_one_beside_its_systems(store, tiny_bank_path):
+    seed_two_systems(store)  # a team-level survey of 2026Q3 (a-1 none: 0) and Ranker's (a-1 all: 100)
+    app = home_app(store, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        ranking = [str(cell) for cell in app.screen.query_one("#teams").get_row("ranking")]
+        assert ranking[1:3] == ["2026Q3", "0"] and ranking[4].startswith("draft")
+
+
+@pytest.mark.parametrize(("system", "todos", "argued"), [("Ranker", 3, True), ("Features", 0, False)])
+async def test_a_systems_meeting_reads_the_evidence_of_its_own_repositories(tmp_path, system, todos, argued):
+    from scorecard.tui.meeting_screen import MeetingScreen
+    from tests.runner import run_cli
+
+    db, bank = scanned_into_two_systems(tmp_path)
+    answers = tmp_path / f"{system}.yaml"
+    answers.write_text(
+        f"team: ranking\nquarter: 2026Q4\nbank: {bank}\nsystem: {system}\nanswers:\n  a-1: some\n  a-2: all\n",
+        encoding="utf-8",
+    )
+    assert run_cli("survey", "--answers", str(answers), db=db).exit_code == 0
+    app = make_app(db_path=db, system=system, quarter="2026Q4", bank_name=str(bank), clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        meeting = app.screen
+        assert isinstance(meeting, MeetingScreen) and meeting.meeting is not None
+        assert meeting.meeting.score.metrics["debt_comments.alive"] == todos
+        a2 = next(item for item in meeting.meeting.items if item.question.id == "a-2")
+        assert bool(a2.contradictions) == argued

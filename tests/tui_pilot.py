@@ -68,6 +68,27 @@ def key_event(key: str) -> events.Key:
     return events.Key(key, key if len(key) == 1 else KEY_CHARACTERS.get(key))
 
 
+async def survey_drawn(pilot: Pilot[None]) -> None:
+    """Wait until the survey screen on top has drawn its first question: keys typed before that are dropped
+    (there is nothing to answer yet), which a test of fast typing must not mistake for its keys being lost."""
+    from scorecard.tui.survey_screen import SurveyScreen
+
+    for _ in range(200):
+        screen = pilot.app.screen
+        if isinstance(screen, SurveyScreen) and screen.drawn:
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"the survey was never drawn: {pilot.app.screen!r} is on top")
+
+
+def _messages_pending(pilot: Pilot[None]) -> bool:
+    # Textual keeps no public count of queued messages; every screen of the stack is asked, not just the one on
+    # top: a key forwarded to a screen that another has since covered is still on its way.
+    app = pilot.app
+    pumps = [app, *(node for screen in app.screen_stack for node in screen.walk_children(with_self=True))]
+    return any(not pump._message_queue.empty() for pump in pumps)
+
+
 async def type_at_once(pilot: Pilot[None], *keys: str) -> None:
     """Send ``keys`` the way a terminal does when someone types faster than the screens change (or pastes):
     all queued at once, then wait until the app has handled them.
@@ -77,4 +98,11 @@ async def type_at_once(pilot: Pilot[None], *keys: str) -> None:
     """
     for key in keys:
         pilot.app.post_message(key_event(key))
+    # One pause waits for the messages queued when it starts; a key forwarded to a widget, then bubbling up to its
+    # screen and the app, is queued again at each step. A test that ended with keys still on their way would shut
+    # the app down under them, and check less than it says.
     await settle(pilot)
+    for _ in range(50):  # a blinking cursor queues a timer now and then: wait for the keys, not for quiet
+        if not _messages_pending(pilot):
+            return
+        await settle(pilot)

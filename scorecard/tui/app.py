@@ -33,8 +33,9 @@ from scorecard.tui.dialogs import Palette, RetryPrompt, TooSmall
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 Clock = Callable[[], datetime]
-EvidenceSource = Callable[[Store, str], tuple[Evidence | Mapping[str, float], str | None]]
-"""A team's evidence (or its latest metrics alone) and when it was scanned."""
+EvidenceSource = Callable[[Store, str, str | None], tuple[Evidence | Mapping[str, float], str | None]]
+"""A team's evidence (or its latest metrics alone) and when it was scanned: ``(store, team, system)``, the system
+None for the team level (all the team's repositories), a name for that system's repositories only."""
 
 
 class ScorecardApp(App[None]):
@@ -92,8 +93,11 @@ class ScorecardApp(App[None]):
         self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
 
     async def on_event(self, event: events.Event) -> None:
-        # Keys typed after a quit (q, then w before the app closed) must not open anything on a closing app.
-        if isinstance(event, events.Key) and (self.return_code is not None or not self.screen_stack):
+        # Keys typed after a quit (q, then w before the app closed) must not open anything on a closing app; nor
+        # may a key reach a screen while the app shuts down (it stops running, then removes the screens' widgets).
+        if isinstance(event, events.Key) and (
+            self.return_code is not None or not self.is_running or not self.screen_stack
+        ):
             return
         await super().on_event(event)
 
@@ -136,9 +140,10 @@ class ScorecardApp(App[None]):
         return self.chosen_systems.get(team, self.system)
 
     def open_session_as(self, team: str, choice: AnsweringAs) -> SurveySession:
-        metrics, scanned_at = self.evidence(self.store, team)
-        quarter = self.current_quarter
         system = self.system_for(team)
+        # A system's survey sits beside the evidence of the repositories tied to it (none tied: no evidence).
+        metrics, scanned_at = self.evidence(self.store, team, system or None)
+        quarter = self.current_quarter
         return open_session(
             self.store, self.bank, team, quarter, metrics, scanned_at, respondent=choice.respondent, system=system
         )

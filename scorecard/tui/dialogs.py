@@ -27,6 +27,17 @@ def closed_before_mount(screen: Screen[Any]) -> bool:
     return screen not in screen.app.screen_stack or screen.app.return_code is not None
 
 
+def ready_to_act(screen: Screen[Any], drawn: bool) -> bool:
+    """Whether a key's action or an option event may run on ``screen`` now: its on_mount has drawn it
+    (``drawn``: the screen's own flag, set last thing in on_mount) and it has not closed since.
+
+    ``is_mounted`` is not enough: it stays true while a closed screen's widgets are removed, and keys typed
+    before the close (or before the app shut down: it stops running first, then removes the screens still on
+    the stack) still arrive then, to draw into widgets that are gone (``NoMatches``).
+    """
+    return drawn and screen.app.is_running and not closed_before_mount(screen)
+
+
 class Dialog(ModalScreen[ResultT], Generic[ResultT]):
     """A modal screen that answers once, and only while it is the screen on top."""
 

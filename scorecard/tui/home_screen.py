@@ -3,6 +3,12 @@
 A team with systems (:mod:`scorecard.services.team_systems`) shows how many and their roll-up in a Systems column
 (there only when some team has systems); the line under the list says which system the highlighted team's survey
 is for, and ``y`` picks another (:mod:`scorecard.tui.system_prompt`).
+
+A team whose only surveys are its systems' shows their roll-up in Quarter, Score and Level, and how many of those
+system surveys are complete in Survey ("1/2 complete", beside "2 · mean 61" in Systems): "none" there read as
+"this team never answered", and the score a person looks for in the list is the one ``show`` puts at the top, the
+roll-up. A team with a team-level survey shows that survey there, as before (its systems' roll-up stays in the
+Systems column).
 """
 
 from __future__ import annotations
@@ -40,6 +46,15 @@ WELCOME = (
 
 
 COLUMNS = ("Team", "Quarter", "Score", "Level", "Survey")
+
+
+def overview_cells(row: TeamOverview, systems: TeamSystems | None) -> list[str | Text]:
+    """Team, Quarter, Score, Level and Survey of one team: its team-level survey, or, when it has none but its
+    systems have surveys, their roll-up (see the module docstring)."""
+    if row.quarter is None and systems is not None and systems.status is not None:
+        level = systems.level or "-"
+        return [Text(row.team), systems.quarter or "-", systems.score_text, Text(level), systems.status]
+    return [Text(row.team), row.quarter or "-", row.score_text, Text(row.level or "-"), row.status]
 
 
 class HomeScreen(Screen[None]):
@@ -139,7 +154,7 @@ class HomeScreen(Screen[None]):
             self.systems_column = systems_column
         for row in message.overviews:
             # rich Text, not str: a team called "[red]x" is shown as typed, never read as markup.
-            cells = [Text(row.team), row.quarter or "-", row.score_text, Text(row.level or "-"), row.status]
+            cells = overview_cells(row, message.systems.get(row.team))
             if systems_column:
                 cells.append(Text(message.systems[row.team].summary if row.team in message.systems else "-"))
             table.add_row(*cells, key=row.team)

@@ -36,7 +36,7 @@ from scorecard.store import Store
 from scorecard.survey.actions import ActionState
 from scorecard.survey.answers_file import MAX_NOTE
 from scorecard.tui.app import ScorecardApp
-from scorecard.tui.dialogs import TextPrompt, closed_before_mount
+from scorecard.tui.dialogs import TextPrompt, closed_before_mount, ready_to_act
 from scorecard.tui.survey_screen import contradiction_text, scanned_ago
 
 CARD_WIDTH = 20
@@ -103,6 +103,8 @@ class MeetingScreen(Screen[None]):
         self.scanned_at: str | None = None
         self.select_next: str | None = None
         """The question the cursor moves to when the list is next drawn (None: it stays on its question)."""
+        self.drawn = False
+        """Set last thing in on_mount (see :func:`~scorecard.tui.dialogs.ready_to_act`)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.team), id="meeting-title")
@@ -124,11 +126,12 @@ class MeetingScreen(Screen[None]):
             return
         self.query_one("#meeting-questions", OptionList).focus()
         self.refresh_meeting()
+        self.drawn = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Keys typed before the first read drew a question have nothing to act on.
+        # Keys typed before the first read drew a question, or while the screen closes, have nothing to act on.
         if action in ("answer", "add_action"):
-            return self.is_mounted and self.selected() is not None
+            return ready_to_act(self, self.drawn) and self.selected() is not None
         return True
 
     # -- reading, off the UI thread ---------------------------------------------------------------------------
@@ -143,15 +146,10 @@ class MeetingScreen(Screen[None]):
 
     def read(self, store: Store) -> MeetingRead:
         try:
-            evidence, scanned_at = self.app.evidence(store, self.team)
+            system = self.app.system_for(self.team)
+            evidence, scanned_at = self.app.evidence(store, self.team, system or None)  # that system's repositories
             found = meeting(
-                store,
-                self.team,
-                self.quarter,
-                self.app.bank,
-                evidence,
-                now=self.app.current_quarter,
-                system=self.app.system_for(self.team),
+                store, self.team, self.quarter, self.app.bank, evidence, now=self.app.current_quarter, system=system
             )
         except ScorecardError as error:
             return self.MeetingRead(None, str(error))

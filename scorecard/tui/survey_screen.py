@@ -40,7 +40,7 @@ from scorecard.survey.contradictions import Contradiction
 from scorecard.survey.dismissals import MAX_REASON
 from scorecard.survey.session import SurveySession
 from scorecard.tui.app import ScorecardApp
-from scorecard.tui.dialogs import TextPrompt, closed_before_mount
+from scorecard.tui.dialogs import TextPrompt, closed_before_mount, ready_to_act
 
 
 def option_key(question_id: str, option_id: str) -> str:
@@ -112,6 +112,8 @@ class SurveyScreen(Screen[None]):
         self.sub_title = AnsweringAs(session.respondent).label
         self.actions: dict[str, list[ActionState]] = {}
         """Question id -> the team's actions beside it (read when the screen mounts)."""
+        self.drawn = False
+        """Set last thing in on_mount: from then on every widget an action draws into exists."""
 
     # -- layout -------------------------------------------------------------------------------------------
 
@@ -152,11 +154,17 @@ class SurveyScreen(Screen[None]):
         self.actions = survey_actions(self.app.store, self.session.survey, self.session.bank)
         self.refresh_question()
         self.query_one("#options", OptionList).focus()
+        self.drawn = True
+
+    @property
+    def ready(self) -> bool:
+        """Drawn and not closed since (see :func:`~scorecard.tui.dialogs.ready_to_act`)."""
+        return ready_to_act(self, self.drawn)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A key typed before the screen has drawn its first question (right after the Enter that opened it)
-        # is dropped: every action draws into widgets that do not exist until then.
-        return self.is_mounted
+        # A key typed before the screen has drawn its first question (right after the Enter that opened it), or
+        # arriving while it closes, is dropped: every action draws into widgets that exist only in between.
+        return self.ready
 
     # -- drawing ------------------------------------------------------------------------------------------
 
@@ -283,7 +291,7 @@ class SurveyScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#options")
     def option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id is None or not self.is_active:
+        if event.option.id is None or not self.is_active or not self.ready:
             return
         question_id, option_id = split_option_key(event.option.id)
         if question_id == self.session.question.id:  # else: Enter pressed on a question since answered
@@ -292,7 +300,12 @@ class SurveyScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#areas")
     def area_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id is not None and self.is_active and self.session.bank.questions_in(event.option.id):
+        if (
+            event.option.id is not None
+            and self.is_active
+            and self.ready
+            and self.session.bank.questions_in(event.option.id)
+        ):
             self.session.jump_to_area(event.option.id)
             self.refresh_question()
             self.query_one("#options", OptionList).focus()
@@ -437,7 +450,7 @@ class SurveyScreen(Screen[None]):
     def _jumper(self, question_id: str) -> Callable[[], None]:
         def jump() -> None:
             # Runs after the palette closed; a second Enter in the palette may run it again, or late.
-            if not self.is_active:
+            if not self.is_active or not self.ready:
                 return
             self.session.jump_to_question(question_id)
             self.refresh_question()
