@@ -68,7 +68,7 @@ def hostile_report(tmp_path_factory) -> Path:
         git=hand_made_git_frames(hostile_team, path=f"src/{SCRIPT}{IMAGE}.py", flag=f"--{SCRIPT}{IMAGE}"),
         respondent_answers=hostile_respondents(answers, hostile_team),
         actions=pd.DataFrame(
-            [(hostile_team, 1, "tiny", "a-1", "all", "2026Q3", SCRIPT, IMAGE, "2026Q1", "missed", None, None)],
+            [(hostile_team, 1, "tiny", "a-1", "all", "2026Q3", SCRIPT, IMAGE, "2026Q1", "missed", None, None, SCRIPT)],
             columns=ACTION_COLUMNS,
         ),
     )

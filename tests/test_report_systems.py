@@ -177,3 +177,66 @@ def test_a_system_without_a_repository_says_it_has_no_evidence(two_repos):
     assert "No git evidence for system Serving: no repository is tied to it" in result.output
     result = run("show", "--team", "ranking", "--bank", str(bank), "--system", "Ranker", db=db)
     assert "Evidence: the repositories tied to system Ranker" in result.output
+
+
+@pytest.fixture
+def version_change(tmp_path: Path) -> BeautifulSoup:
+    """ranking's two systems surveyed on sculley2015 v1 in 2026Q2 and v2 in 2026Q3 (no team-level survey), an
+    action per system and one at the team level; ranking's page as written by `report --team`."""
+    from scorecard.survey.records import AnswerInput
+
+    db = tmp_path / "org.db"
+    with Store.open(db) as store:
+        for system in ("Ranker", "Features"):
+            store.import_answers(
+                "ranking",
+                "2026Q2",
+                "sculley2015",
+                1,
+                [AnswerInput("entanglement-1", "aggregate", 0.33)],
+                True,
+                system=system,
+            )
+    for system in ("Ranker", "Features"):
+        imported(answers(tmp_path, "ranking", "2026Q3", "  entanglement-1: manual-slices\n", system), db)
+    for system in ("Ranker", "Features", None):
+        extra = ("--system", system) if system else ("--bank", "sculley2015")
+        added = run(
+            "actions",
+            "add",
+            "--team",
+            "ranking",
+            *extra,
+            "--question",
+            "entanglement-1",
+            "--target",
+            "automated-checks",
+            "--due",
+            "2026Q4",
+            db=db,
+        )
+        assert added.exit_code == 0, added.output
+    out = tmp_path / "ranking.html"
+    result = run("report", "--team", "ranking", "-o", str(out), db=db)
+    assert result.exit_code == 0, result.output
+    return BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_a_team_of_systems_shows_the_bank_version_change_of_its_systems(version_change):
+    v1, v2 = load_bank("sculley2015", 1), load_bank("sculley2015")
+    added = sorted({q.id for q in v2.questions} - {q.id for q in v1.questions})
+    systems = version_change.select_one("div.systems[data-bank=sculley2015]")
+    changes = [" ".join(p.get_text().split()) for p in systems.select("p.bank-change")]
+    assert len(changes) == 1
+    assert changes[0].startswith(
+        "Question bank sculley2015 changed from v1 (2026Q2) to v2 (2026Q3) in the surveys of Features and Ranker: "
+        f"{len(added)} questions added ({', '.join(added)})"
+    )
+
+
+def test_a_team_pages_actions_name_their_system(version_change):
+    rows = version_change.select("table.actions tbody tr")
+    labels = sorted(
+        (row.select_one(".chip.system").get_text() if row.select_one(".chip.system") else "") for row in rows
+    )
+    assert labels == ["", "Features", "Ranker"]

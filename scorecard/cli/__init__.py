@@ -348,8 +348,23 @@ def scan(
     type=click.IntRange(1, 40),
     help="How many quarters back from the latest surveyed one.",
 )
+@click.option(
+    "--bank",
+    "bank_files",
+    multiple=True,
+    metavar="FILE",
+    help="A custom bank file some surveys were taken with (repeat for several); without it they are left out.",
+)
 @db_option
-def report(team: str | None, all_teams: bool, demo: bool, output: Path, quarters: int, db_path: Path | None) -> None:
+def report(
+    team: str | None,
+    all_teams: bool,
+    demo: bool,
+    output: Path,
+    quarters: int,
+    bank_files: tuple[str, ...],
+    db_path: Path | None,
+) -> None:
     """Write a self-contained HTML trend report (one file, works offline, prints a page per team)."""
     from scorecard import report as reports
     from scorecard.files import refuse_overwriting_database
@@ -361,13 +376,17 @@ def report(team: str | None, all_teams: bool, demo: bool, output: Path, quarters
         )
     refuse_overwriting_database(output, database_path(db_path))
     reports.check_writable(output)  # before any work: a wrong path fails in a moment, not after the report
+    bank_for = reports.bank_resolver(bank_files)  # a bad bank file fails before the database is read
     if demo:
         data = reports.demo_report(quarters)
     else:
         team = normalize_team_name(team) if team else None
         with open_store(db_path, create=False) as store:
             data = reports.collect_report(store, team, quarters)
-    reports.write_report(reports.render_report(data), output)
+    data = reports.without_missing_banks(data, bank_for)
+    if data.left_out:
+        click.echo(reports.left_out_warning(data.left_out), err=True)
+    reports.write_report(reports.render_report(data, bank_for), output)
     click.echo(f"Wrote {output}: {len(data.teams)} team(s), {data.quarters[0]} to {data.quarters[-1]}", err=True)
 
 

@@ -15,6 +15,7 @@ from scorecard.report.collect import (
     collect_report,
 )
 from scorecard.report.demo import demo_report
+from scorecard.report.left_out import bank_resolver, left_out_warning, without_missing_banks
 from scorecard.report.render import build_report, check_writable, make_environment, render_report, write_report
 
 __all__ = [
@@ -22,12 +23,15 @@ __all__ = [
     "GitFrames",
     "ReportError",
     "ReportInput",
+    "bank_resolver",
     "build_report",
     "check_writable",
     "collect_git_frames",
     "collect_report",
     "demo_report",
+    "left_out_warning",
     "make_environment",
     "render_report",
+    "without_missing_banks",
     "write_report",
 ]

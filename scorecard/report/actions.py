@@ -34,6 +34,7 @@ ACTION_COLUMNS = [
     "status",
     "kept_in",
     "drop_reason",
+    "system",
 ]
 STATUS_ORDER = {OPEN: 0, MISSED: 1, KEPT: 2, DROPPED: 3}
 """What a reader looks for first: what is still to do, then what was missed."""
@@ -60,6 +61,7 @@ def actions_frame(states: Iterable[ActionState]) -> pd.DataFrame:
             state.status,
             state.kept_in,
             state.action.drop_reason,
+            state.action.system,
         )
         for state in states
     ]
@@ -83,6 +85,8 @@ class ActionRow:
     status: str
     kept_in: str | None
     drop_reason: str | None
+    system: str = ""
+    """The team's system the action is for ('' the team level): its row is labelled with it."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,7 @@ def _action_row(row: dict[str, Any], bank: Bank | None, anchors: Mapping[str, st
         status=str(row["status"]),
         kept_in=_text(row["kept_in"]),
         drop_reason=_text(row["drop_reason"]),
+        system=_text(row.get("system")) or "",
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from scorecard.errors import ScorecardError
+from scorecard.errors import ScorecardError, one_line
 from scorecard.quarters import quarter_of, quarter_window
 from scorecard.report import respondents, systems, trends
 from scorecard.report.actions import ACTION_COLUMNS, collect_actions
@@ -50,6 +50,21 @@ class GitFrames:
     """Coupled file pairs of each team's latest scans."""
 
 
+@dataclass(frozen=True)
+class LeftOutSurvey:
+    """A survey left out of a report because its bank could not be loaded."""
+
+    team: str
+    quarter: str
+    bank_id: str
+    system: str = ""
+
+    def sentence(self) -> str:
+        """``team X 2026Q4 uses bank 'mybank'`` (``team X system Y ...`` for a system's survey), one line."""
+        of_system = f" system {one_line(self.system, 80)}" if self.system else ""
+        return f"team {one_line(self.team, 80)}{of_system} {self.quarter} uses bank {one_line(repr(self.bank_id), 80)}"
+
+
 @dataclass
 class ReportInput:
     """Everything a report shows, read from the store (or made by hand in tests and benchmarks)."""
@@ -71,6 +86,8 @@ class ReportInput:
     """Every action of the teams, with its status now (columns of :data:`ACTION_COLUMNS`)."""
     system_answers: pd.DataFrame = field(default_factory=lambda: systems.system_answers_frame([]))
     """Every team answer of the surveys of the teams' systems in the window (:data:`systems.SYSTEM_ANSWER_COLUMNS`)."""
+    left_out: tuple[LeftOutSurvey, ...] = ()
+    """Surveys left out because their bank could not be loaded (:mod:`.left_out`): the page names them."""
 
 
 def collect_report(

@@ -91,6 +91,11 @@ class PreparedFrames:
     surveyed, else its team-level survey (:func:`systems.team_view`)."""
     team_areas: pd.DataFrame = field(default_factory=lambda: trends.empty_frame(systems.VIEW_AREA_COLUMNS))
     """The same per area."""
+    system_bank_changes: pd.DataFrame = field(
+        default_factory=lambda: trends.empty_frame([*changes.BANK_CHANGE_COLUMNS, "system"])
+    )
+    """Where a system's survey uses another version of its bank than the system's previous survey did (columns
+    of :data:`changes.BANK_CHANGE_COLUMNS`, ``system``)."""
 
     def systems_of(self, team: str) -> pd.DataFrame:
         """The overall scores of the team's system surveys (columns of :data:`trends.OVERALL_COLUMNS`, ``system``)."""
@@ -173,7 +178,25 @@ def prepare_frames(data: ReportInput, bank_for: trends.BankResolver) -> Prepared
         system_scores=scored_systems,
         team_overall=team_overall,
         team_areas=team_areas,
+        system_bank_changes=system_bank_changes(system_answers, bank_for),
     )
+
+
+SYSTEM_KEY_SEPARATOR = "\x1f"  # a unit separator: no team or system name holds it (names refuse control characters)
+
+
+def system_bank_changes(system_answers: pd.DataFrame, bank_for: trends.BankResolver) -> pd.DataFrame:
+    """:func:`changes.bank_changes` of each system's surveys (a system's previous survey is its own, not the
+    team's), with a ``system`` column. Computed over all the systems at once, so a version whose file is not kept
+    is known from every system's answers under it."""
+    if system_answers.empty:
+        return trends.empty_frame([*changes.BANK_CHANGE_COLUMNS, "system"])
+    keyed = system_answers.assign(team=system_answers["team"] + SYSTEM_KEY_SEPARATOR + system_answers["system"])
+    found = changes.bank_changes(keyed.drop(columns="system"), bank_for)
+    if found.empty:
+        return found.assign(system=pd.Series(dtype=object))
+    team_and_system = found["team"].str.split(SYSTEM_KEY_SEPARATOR, n=1, expand=True)
+    return found.assign(team=team_and_system[0], system=team_and_system[1])
 
 
 def _survey_frames(

@@ -7,16 +7,18 @@ names, notes, file paths, flag names) reaches the page through Jinja's autoescap
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from scorecard.errors import ScorecardError
+from scorecard.files import write_text_atomically
 from scorecard.paths import templates_dir
 from scorecard.report.charts import ChartMaker
 from scorecard.report.collect import ReportError, ReportInput
+from scorecard.report.left_out import without_missing_banks
 from scorecard.report.overview import overview
 from scorecard.report.prepared import prepare_frames
 from scorecard.report.team_page import team_page
@@ -40,7 +42,9 @@ def make_environment(extra_template_dirs: Sequence[Path] = ()) -> Environment:
 
 def build_report(data: ReportInput, bank_for: Callable[[str], Bank] = load_bank) -> dict[str, Any]:
     """The template context of a report: the overview per bank (org scope), then a page per team, weakest
-    team first (in the first bank's heat map order)."""
+    team first (in the first bank's heat map order). Surveys whose bank ``bank_for`` cannot load are left out
+    and named (:mod:`.left_out`)."""
+    data = without_missing_banks(data, bank_for)
     frames = prepare_frames(data, bank_for)
     with ChartMaker() as charts:  # charts are numbered as they are drawn: overviews first, then pages
         overviews = [overview(frames, bank_id, charts) for bank_id in frames.bank_order] if data.scope == "org" else []
@@ -57,6 +61,7 @@ def build_report(data: ReportInput, bank_for: Callable[[str], Bank] = load_bank)
         "pages": pages,
         "team_count": len(data.teams),
         "any_scan": bool(data.git.scanned_at),
+        "left_out": data.left_out,
     }
 
 
@@ -77,35 +82,12 @@ def check_writable(output: Path) -> None:
 
 
 def write_report(html: str, output: Path) -> None:
-    """Write ``html`` to ``output`` atomically (a reader never sees half a report): a temporary file in the same
-    folder, then renamed over ``output``.
-
-    A new report gets the mode any new file gets (0o666 less the umask, applied by the kernel when the temporary
-    file is created); an existing one keeps its mode. The process umask is never read or set: the TUI writes from a
-    thread, and setting the umask there would race with every other thread that creates a file.
-    """
+    """Write ``html`` to ``output`` atomically (a reader never sees half a report) with the writer every file
+    scorecard writes for the user goes through (:func:`scorecard.files.write_text_atomically`): the same
+    guarantees (the old file kept on any failure, a new file the umask's mode, the umask never touched) and the
+    same sentences (a full disk says so, and that the old report is unchanged)."""
     check_writable(output)
-    temporary: Path | None = None
     try:
-        kept_mode = output.stat().st_mode & 0o777 if output.exists() else None
-        temporary, descriptor = _create_beside(output)
-        with open(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(html)
-        if kept_mode is not None:
-            os.chmod(temporary, kept_mode)
-        os.replace(temporary, output)
-    except OSError as error:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-        raise ReportError(f"cannot write {output}: {error.strerror or error}") from None
-
-
-def _create_beside(output: Path, attempts: int = 100) -> tuple[Path, int]:
-    """A new, empty, hidden file in ``output``'s folder, opened for writing: its path and file descriptor."""
-    for _attempt in range(attempts):
-        candidate = output.with_name(f".{output.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return candidate, os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary file name beside {output}")
+        write_text_atomically(output, html)
+    except ScorecardError as error:
+        raise ReportError(str(error)) from None

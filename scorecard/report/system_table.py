@@ -4,7 +4,7 @@ the weakest system marked and the roll-up rule named (the rules: :mod:`scorecard
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -42,6 +42,9 @@ class SystemsTable:
     areas: list[tuple[str, str]]
     rows: list[SystemRow]
     """The team's roll-up first, then its systems by name."""
+    bank_changes: list[dict[str, Any]] = field(default_factory=list)
+    """Where the systems' surveys changed bank version between quarters (as a team-level survey's
+    ``bank_changes``, with ``systems``: the systems that changed so), oldest first."""
 
 
 def systems_tables(frames: PreparedFrames, team: str) -> list[SystemsTable]:
@@ -88,7 +91,21 @@ def _table(frames: PreparedFrames, team: str, bank_id: str, overall: pd.DataFram
         row = _row(bank, str(name), latest.iloc[0], area_at, history)
         rows.append(replace(row, weakest=name == rolled["weakest_system"]))
     rows[1:] = sorted(rows[1:], key=lambda row: (row.name.casefold(), row.name))
-    return SystemsTable(bank, quarter, _rule(bank), [(area.id, area.title) for area in bank.areas], rows)
+    changed = frames.system_bank_changes
+    changed = changed[(changed["team"] == team) & (changed["bank_id"] == bank_id)]
+    areas_shown = [(area.id, area.title) for area in bank.areas]
+    return SystemsTable(bank, quarter, _rule(bank), areas_shown, rows, _bank_changes(changed))
+
+
+def _bank_changes(changed: pd.DataFrame) -> list[dict[str, Any]]:
+    """One row per version change, the systems that changed alike named together (most change at once, as a
+    new bank version ships)."""
+    same = ["quarter", "previous_quarter", "from_version", "to_version", "added", "removed", "reworded"]
+    merged = []
+    for key, part in changed.groupby(same, sort=True):
+        names = sorted(part["system"], key=lambda name: (str(name).casefold(), str(name)))
+        merged.append({**dict(zip(same, key, strict=True)), "systems": names})
+    return merged
 
 
 def _row(

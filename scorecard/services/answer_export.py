@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scorecard.errors import describe
 from scorecard.services.actions import actions_for_export
+from scorecard.services.show import check_bank_at_hand
 from scorecard.services.surveys import SurveyNotFound, find_team_survey
 from scorecard.store import Store
 from scorecard.survey.answers_file import answers_yaml
@@ -41,6 +42,7 @@ def export_answer_files(
     ``system``: that system's survey (its files say ``system:``); default the team-level survey."""
     bank = load_bank(bank_name) if bank_name else None
     found = find_team_survey(store, team, quarter, bank.id if bank else None, system)
+    check_bank_at_hand(found, bank)
     bank = bank_of(found.bank_id, found.bank_version, bank)
     by_respondent = store.respondent_answers_for(found.id)
     if respondent is not None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from scorecard.errors import describe, one_line
 from scorecard.quarters import normalize_quarter
 from scorecard.services.surveys import SurveyNotFound, SurveyScore, find_team_survey, score_survey
 from scorecard.services.systems import SystemsRollup, systems_rollup
 from scorecard.services.team_metrics import TeamMetrics, team_metrics
 from scorecard.store import Store
 from scorecard.survey.bank import Bank
-from scorecard.survey.bank_file import load_bank
+from scorecard.survey.bank_file import BankError, bank_files, load_bank
 from scorecard.survey.records import Survey
 
 
@@ -41,6 +42,7 @@ def show_team(
     by_quarter = evidence.by_quarter if evidence else {}
     try:
         survey = find_team_survey(store, team, quarter, bank.id if bank else None, system)
+        check_bank_at_hand(survey, bank)
     except SurveyNotFound:
         rolled = None if system else _rollup(store, team, None, quarter, bank, evidence)
         if rolled is not None:
@@ -61,10 +63,26 @@ def show_team(
     return replace(scored, metrics_by_quarter=by_quarter)
 
 
+def check_bank_at_hand(survey: Survey, bank: Bank | None) -> None:
+    """Raise a :class:`BankError` that says how to fix it when ``survey`` was taken with a custom bank file and
+    ``bank`` (the ``--bank`` given) is not that bank: a custom bank is known by its file, not by the id stored."""
+    if (bank is not None and bank.id == survey.bank_id) or survey.bank_id in {path.stem for path in bank_files()}:
+        return
+    of_system = f" system {one_line(survey.system, 80)}" if survey.system else ""
+    raise BankError(
+        f"team {one_line(survey.team, 80)}{of_system} {survey.quarter} uses bank {describe(survey.bank_id)}, "
+        f"a bank file not shipped with scorecard: pass --bank path/to/{one_line(survey.bank_id, 60)}.yaml"
+    )
+
+
 def _rollup(
     store: Store, team: str, survey: Survey | None, quarter: str | None, bank: Bank | None, evidence: TeamMetrics | None
 ) -> SystemsRollup | None:
     quarter = normalize_quarter(quarter) if quarter else None
+    system_surveys = store.system_surveys(team, quarter, bank.id if bank else None)  # newest quarter first
+    for system_survey in system_surveys:
+        if system_survey.quarter == system_surveys[0].quarter:  # only the quarter rolled up needs its bank
+            check_bank_at_hand(system_survey, bank)
     rolled = systems_rollup(store, team, survey, quarter, bank, evidence.evidence() if evidence else None)
     if rolled is None or evidence is None:
         return rolled
