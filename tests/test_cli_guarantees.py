@@ -52,6 +52,35 @@ def test_read_only_commands_create_no_database(tmp_path, cli, command):
     assert not typo.exists() and not typo.parent.exists()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [("teams",), ("show", "--team", "ranking"), ("answers", "export", "--team", "ranking"), ("report", "--all", "-o")],
+    ids=["teams", "show", "export", "report"],
+)
+def test_read_only_commands_leave_an_empty_file_empty(tmp_path, cli, command):
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    args = [*command, str(tmp_path / "out.html")] if command[0] == "report" else list(command)
+    result = cli(*args, db=empty)
+    assert result.exit_code == 1 and f"no scorecard database at {empty}" in result.stderr
+    assert empty.stat().st_size == 0 and not (tmp_path / "empty.db-wal").exists()
+
+
+def test_writing_commands_create_the_database_in_an_empty_file(tmp_path, cli):
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    assert cli("survey", "--answers", str(answers), db=empty).exit_code == 0
+    assert json.loads(cli("show", "--team", "ranking", "--json", db=empty).stdout)["answered"] == 1
+    scanned = tmp_path / "scanned.db"
+    scanned.touch()
+    repo = RepoBuilder(tmp_path / "repo")
+    repo.commit({"train.py": "x = 1\n"}, when="2026-10-01")
+    assert cli("scan", str(repo.path), "--team", "ranking", db=scanned).exit_code == 0
+    assert "ranking" in cli("teams", db=scanned).stdout
+
+
 def test_the_tui_refuses_a_bad_quarter_before_opening_the_database(tmp_path, cli):
     db = tmp_path / "new.db"
     result = cli("survey", "--team", "ranking", "--quarter", "2026Q9", db=db)

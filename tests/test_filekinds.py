@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from scorecard.evidence.filekinds import KINDS, KindRules, kind_of, language_of
+from scorecard.evidence.filekinds import KindRules, kind_of, language_of
+from scorecard.evidence.lines import version_kinds
 
 
 @pytest.mark.parametrize(
@@ -69,25 +71,40 @@ def test_file_kinds_first_match_wins(path: str, kind: str):
 
 def test_every_kind_is_listed():
     paths = ["a.py", "t/test_a.py", ".github/x.yml", "a.yaml", "a.ipynb", "a.md", "a.csv", "yarn.lock", "a.bin"]
-    assert {kind_of(path) for path in paths} == set(KINDS)
+    assert {kind_of(path) for path in paths} == {
+        "code",
+        "test",
+        "ci",
+        "config",
+        "notebook",
+        "docs",
+        "data",
+        "lock",
+        "other",
+    }
+
+
+def kind_of_version(rules: KindRules, path: str, lines: int) -> str:
+    """The kind the scan gives one version of ``path`` with ``lines`` lines (the size rule included)."""
+    return str(version_kinds(rules, np.array([path], dtype=object), np.array([lines]))[0])
 
 
 def test_a_config_version_over_the_size_limit_is_data():
     rules = KindRules()
-    assert rules.kind_of_version("params.yaml", 1_000) == "config"
-    assert rules.kind_of_version("params.yaml", 1_001) == "data"
+    assert kind_of_version(rules, "params.yaml", 1_000) == "config"
+    assert kind_of_version(rules, "params.yaml", 1_001) == "data"
     # Only config-suffix config files: code in a config directory, and code, keep their kind at any size.
-    assert rules.kind_of_version("configs/big.py", 5_000) == "config"
-    assert rules.kind_of_version("src/big.py", 5_000) == "code"
-    assert rules.kind_of_version("package-lock.json", 5_000) == "lock"
-    assert KindRules(config_max_lines=0).kind_of_version("params.yaml", 10**6) == "config"
-    assert KindRules(config_max_lines=10).kind_of_version("params.yaml", 11) == "data"
+    assert kind_of_version(rules, "configs/big.py", 5_000) == "config"
+    assert kind_of_version(rules, "src/big.py", 5_000) == "code"
+    assert kind_of_version(rules, "package-lock.json", 5_000) == "lock"
+    assert kind_of_version(KindRules(config_max_lines=0), "params.yaml", 10**6) == "config"
+    assert kind_of_version(KindRules(config_max_lines=10), "params.yaml", 11) == "data"
 
 
 def test_a_teams_globs_beat_every_default():
     rules = KindRules(config_paths=("deploy/values.yaml", "results/keep/*"), data_paths=("experiments/**", "*.gin"))
     assert rules.kind_of("deploy/values.yaml") == "config"
-    assert rules.kind_of_version("deploy/values.yaml", 50_000) == "config"  # no size rule for a config glob
+    assert kind_of_version(rules, "deploy/values.yaml", 50_000) == "config"  # no size rule for a config glob
     assert rules.kind_of("results/keep/sweep.json") == "config"  # config_paths beat data directories
     assert rules.kind_of("experiments/a/run.py") == "data"  # data whatever the suffix
     assert rules.kind_of("tests/model.gin") == "data"  # a glob beats the test rule too

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from scorecard.evidence.findings import Evaluator
-from scorecard.evidence.flags import flag_examples, flags_frame
-from scorecard.evidence.patterns import ScanSettings
+from scorecard.evidence.flags import FlagHistory, flags_frame
+from scorecard.evidence.patterns import DEFAULT_STALE_DAYS, ScanSettings
 from scorecard.evidence.replay import FlagLife
 from scorecard.evidence.repository_scan import load_flags_file
 from scorecard.quarters import quarter_of
@@ -298,8 +298,9 @@ def test_flag_examples_name_the_flags_behind_each_metric_most_telling_first():
     ]
     now = datetime.fromtimestamp(400 * day, tz=UTC)
     frame = flags_frame(lives, ScanSettings(), now)
-    examples = flag_examples(frame, last_quarter=quarter_of(datetime.fromtimestamp(250 * day, tz=UTC)))
-    assert examples == flag_examples(frame, now=now, last_quarter=quarter_of(datetime.fromtimestamp(250 * day, tz=UTC)))
+    examples = FlagHistory(frame, now, DEFAULT_STALE_DAYS).examples(
+        quarter_of(datetime.fromtimestamp(250 * day, tz=UTC))
+    )
     assert examples["flags.alive"] == [
         "use_amp (config_key, configs/run0.json and 39 more files, introduced 1970-01-11, last changed 1970-01-11)",
         "--fresh (cli_option, train.py, introduced 1970-10-28, last changed 1971-01-26)",

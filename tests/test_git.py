@@ -99,7 +99,8 @@ def test_blob_reader_and_line_counts(repo: RepoBuilder):
         assert reader.read(f"{info.head}:missing.py") is None
         assert reader.object_type(info.head) == "commit"
         blob = run_git(repo.path, "rev-parse", f"{info.head}:README.md").decode().strip()
-        assert reader.text_lines(blob) == 1
+        [sniffed] = reader.sniff_many([blob])
+        assert sniffed is not None and not sniffed.binary and sniffed.lines == 1
     assert hardened_git.count_lines(b"a\nb") == 2 and hardened_git.count_lines(b"") == 0
 
 

@@ -17,6 +17,7 @@ from scorecard.evidence.patterns import (
     parse_settings_text,
 )
 from scorecard.evidence.repository_scan import load_flags_file
+from tests.test_filekinds import kind_of_version
 
 GIN_TOGGLE = """
 [[flags]]
@@ -124,8 +125,8 @@ def test_file_kind_settings_merge_and_invalidate_stored_results():
     merged = ScanSettings().merged(own).merged(other)
     assert (merged.data_paths, merged.config_paths, merged.config_max_lines) == (("runs/**",), ("deploy/*.yaml",), 500)
     assert merged.kind_rules.kind_of("runs/a/train.py") == "data"
-    assert merged.kind_rules.kind_of_version("deploy/big.yaml", 10_000) == "config"
-    assert merged.kind_rules.kind_of_version("params.yaml", 501) == "data"
+    assert kind_of_version(merged.kind_rules, "deploy/big.yaml", 10_000) == "config"
+    assert kind_of_version(merged.kind_rules, "params.yaml", 501) == "data"
     assert merged.exclusion_fingerprint() != ScanSettings().exclusion_fingerprint()
     assert ScanSettings(config_max_lines=0).exclusion_fingerprint() != ScanSettings().exclusion_fingerprint()
     assert merged.fingerprint() == ScanSettings().fingerprint()  # what a blob holds does not depend on kinds

@@ -51,7 +51,7 @@ def oracle_rows(info: hardened_git.RepoInfo, scan: ScanSettings, chain: list[str
     on_chain = set(chain)
     rows = {}
     for commit in history.stream_history(info):
-        if commit.is_merge and commit.sha not in on_chain:
+        if len(commit.parents) > 1 and commit.sha not in on_chain:
             continue
         for c in commit.changes:
             hit = ((commit.sha, c.path) in hits or (commit.sha, c.old_path) in hits) if hits is not None else None

@@ -55,8 +55,7 @@ def test_incremental_rescan_equals_a_full_scan(tmp_path: Path):
     assert again["flags"]["by_pattern"] == {"argparse_switch": 1}
     unchanged = scan_summary(repo.path, store=store)
     assert unchanged["scan"]["commits_read"] == 0 and comparable(unchanged) == comparable(fresh)
-    counts = store.table_counts()
-    assert counts["commits"] == 8 and counts["scans"] == 3
+    assert store.db["commits"].count == 8 and store.db["scans"].count == 3
     store.close()
 
 
@@ -71,7 +70,7 @@ def test_rewritten_history_is_rescanned_fully(tmp_path: Path):
     rescanned = scan_summary(repo.path, store=store)
     assert rescanned["scan"]["mode"] == "full" and "rewritten" in rescanned["scan"]["reason"]
     assert comparable(rescanned) == comparable(scan_summary(repo.path))
-    assert store.table_counts()["commits"] == rescanned["commits"] + rescanned["merges"]
+    assert store.db["commits"].count == rescanned["commits"] + rescanned["merges"]
     store.close()
 
 
@@ -508,6 +507,20 @@ def test_a_repository_failing_half_way_writes_none_of_the_others(tmp_path: Path,
     break_history_half_way(repos[2])
     git.open_repository(repos[2].path)  # the failure is not at validation
 
-    with Store.open(db) as store, pytest.raises(git.MiningError):
+    with Store.open(db) as store, pytest.raises(git.MiningError) as raised:
         scan_repositories(store, [repo.path for repo in repos], ScanOptions(team="t", now=NOW), jobs=jobs)
+    assert str(raised.value).startswith(f"scanning {repos[2].path}: git ")
     assert "\n".join(sqlite3.connect(db).iterdump()) == before
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_cli_a_repository_missing_an_object_is_named_in_the_error(tmp_path: Path, monkeypatch, jobs: str):
+    good, corrupt = RepoBuilder(tmp_path / "good"), RepoBuilder(tmp_path / "corrupt")
+    for repo in (good, corrupt):
+        for month in (1, 2, 3):
+            repo.commit({"a.py": f"x = {month}\n"}, when=f"2024-0{month}-10")
+    break_history_half_way(corrupt)
+    monkeypatch.chdir(tmp_path)
+    result = run("scan", "good", "corrupt", "--team", "t", "--jobs", jobs, db=tmp_path / "a.db")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: scanning corrupt: git log failed: fatal: unable to read ")

@@ -109,8 +109,8 @@ def test_a_column_added_by_a_later_migration_breaks_no_scan(tmp_path):
         for table in ("commits", "file_changes", "blob_findings", "flags", "lines_at_head", "scan_metrics"):
             store.db.execute(f"alter table {table} add column added_later text")
         [summary] = scan_repositories(store, [repo.path], ScanOptions(team="t", now=datetime(2024, 7, 1, tzinfo=UTC)))
-        assert summary["commits"] == 1 and store.table_counts()["commits"] == 1
-        assert store.table_counts()["flags"] == 1
+        assert summary["commits"] == 1 and store.db["commits"].count == 1
+        assert store.db["flags"].count == 1
 
 
 # -- read-only commands create nothing; migrate=False changes nothing -----------------------------------------
@@ -222,7 +222,7 @@ def test_a_blank_or_invisible_team_name_never_reaches_the_database(store):
         with pytest.raises(TeamNameError):
             store.import_answers(bad, "2026Q4", "tiny", 1, [AnswerInput("q-1", "all", 1.0)], complete=False)
         assert store.get_team(bad) is None
-    assert store.table_counts()["teams"] == 0
+    assert store.db["teams"].count == 0
 
 
 def test_migration_m005_keeps_both_teams_whose_names_collide(tmp_path):

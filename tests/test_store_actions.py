@@ -29,7 +29,7 @@ def test_actions_are_stored_with_their_time_and_listed_by_team(store, clock):
     assert (first.id, first.team, first.created_at, first.dropped_at) == (1, "Ranking", NOW, None)
     assert second.team == "Ranking"  # the team's first spelling, found by its key
     assert store.actions_for("ranking") == [first, second]
-    assert [a.team for a in store.all_actions()] == ["Ranking", "Ranking", "search"]
+    assert [a.team for a in store.actions_for("SEARCH")] == ["search"]
     assert store.get_action(second.id) == second and store.get_action(99) is None
     assert store.actions_for("nobody") == [] and store.actions_for("  ") == []
 
@@ -71,7 +71,7 @@ def test_answers_and_actions_are_imported_in_one_transaction(store):
     changed, added = _import_with_actions(store, answers, [draft()])
     assert (changed, [a.question_id for a in added]) == (1, ["a-1"])
     assert _import_with_actions(store, answers, [draft()]) == (0, [])
-    assert store.table_counts()["actions"] == 1
+    assert store.db["actions"].count == 1
 
 
 def test_a_failing_action_rolls_the_answers_back(store, monkeypatch):
@@ -81,8 +81,7 @@ def test_a_failing_action_rolls_the_answers_back(store, monkeypatch):
     monkeypatch.setattr(Store, "_add_actions", broken)
     with pytest.raises(sqlite3.IntegrityError):
         _import_with_actions(store, [AnswerInput("a-1", "some", 0.5, None)], [draft()])
-    counts = store.table_counts()
-    assert (counts["teams"], counts["surveys"], counts["answers"], counts["actions"]) == (0, 0, 0, 0)
+    assert [store.db[table].count for table in ("teams", "surveys", "answers", "actions")] == [0, 0, 0, 0]
 
 
 def test_actions_are_kept_per_system_in_the_first_spelling(store):

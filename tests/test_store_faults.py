@@ -205,10 +205,10 @@ def test_a_full_disk_is_a_sentence_and_nothing_is_half_written(tmp_path):
     )
 
 
-def corrupt(db: Path) -> None:
-    """Overwrite the page holding the answers (a page inside the file, not its header) with garbage."""
+def corrupt(db: Path, table: str = "answers") -> None:
+    """Overwrite the page holding ``table`` (a page inside the file, not its header) with garbage."""
     with Store.open(db) as store:
-        page = store.db.execute("select rootpage from sqlite_master where name = 'answers'").fetchone()[0]
+        page = store.db.execute("select rootpage from sqlite_master where name = ?", [table]).fetchone()[0]
         size = store.db.execute("PRAGMA page_size").fetchone()[0]
     assert 1 < page < db.stat().st_size // size
     with open(db, "r+b") as file:
@@ -223,10 +223,46 @@ def test_a_damaged_page_is_a_sentence_for_reads_writes_and_the_command_line(tmp_
     damaged = (
         rf"{re.escape(str(db))} is damaged \(SQLite says: database disk image is malformed\): restore it from a backup"
     )
-    assert re.fullmatch(damaged, str(attempt_a_write(db)))
-    with Store.open(db) as store, pytest.raises(StoreError, match=damaged):
+    refused = rf"{re.escape(str(db))} is damaged \(PRAGMA quick_check says: Page \d+: .+\): nothing was written; "
+    assert re.fullmatch(refused + "restore it from a backup", str(attempt_a_write(db)))
+    with Store.open(db, create=False) as store, pytest.raises(StoreError, match=damaged):
         store.answers_for(1)
     shown = run_cli("answers", "export", "--team", "ranking", "--bank", str(tiny_bank_path), db=db)
     assert shown.exit_code == 1 and "Error: " in shown.output and "is damaged" in shown.output
     assert "internal error" not in shown.output
+    assert digest(db) == before
+
+
+ANSWERS = "team: ranking\nquarter: 2026Q4\nanswers:\n  entanglement-1: automated-checks\n"
+
+
+@pytest.mark.parametrize(
+    ("damaged_table", "command"),
+    [("scan_examples", "survey"), ("answers", "scan")],
+    ids=["survey-beside-a-damaged-scan-table", "scan-beside-damaged-answers"],
+)
+def test_a_write_that_would_miss_the_damaged_page_is_refused_too(tmp_path, damaged_table, command):
+    """A write that never reads the bad page would succeed into a file that fails ``integrity_check``: every
+    writing command checks the file first (``PRAGMA quick_check``) and writes nothing."""
+    from tests.gitrepo import RepoBuilder
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    db = tmp_path / "store.db"
+    assert run_cli("survey", "--answers", str(answers), db=db).exit_code == 0
+    corrupt(db, damaged_table)
+    before = digest(db)
+    if command == "survey":
+        answers.with_name("other.yaml").write_text(ANSWERS.replace("ranking", "search"), encoding="utf-8")
+        result = run_cli("survey", "--answers", str(answers.with_name("other.yaml")), db=db)
+    else:
+        repo = RepoBuilder(tmp_path / "repo")
+        repo.commit({"train.py": "x = 1\n"}, when="2026-10-01")
+        result = run_cli("scan", str(repo.path), "--team", "search", db=db)
+    assert result.exit_code == 1
+    assert re.search(
+        rf"{re.escape(str(db))} is damaged \(PRAGMA quick_check says: .+\): nothing was written; restore it from a "
+        "backup",
+        result.output,
+    )
     assert digest(db) == before

@@ -212,6 +212,24 @@ def test_a_pyproject_nested_past_the_recursion_limit_is_ignored_with_a_warning(t
     assert "\n" not in str(error.value)
 
 
+def test_a_pyproject_over_the_limit_is_not_read_and_its_settings_are_ignored_with_a_warning(tmp_path: Path):
+    from scorecard.evidence.repository_scan import PYPROJECT_LIMIT
+
+    settings = '[tool.scorecard]\nexclude_paths = ["vendor/*"]\n'
+    repo = RepoBuilder(tmp_path / "r")
+    files = {"a.py": "# TODO\n", "vendor/b.py": "# TODO\n"}
+    repo.commit({**files, "pyproject.toml": settings + "#" * (PYPROJECT_LIMIT - len(settings) - 1) + "\n"})
+    assert scan_summary(repo.path)["debt_comments"]["alive"] == 1  # at the limit: read, vendor/ excluded
+    repo.commit({"pyproject.toml": settings + "#" * PYPROJECT_LIMIT + "\n"}, when="2024-01-16")
+    summary = scan_summary(repo.path)
+    assert summary["warnings"] == [
+        f"r: pyproject.toml at HEAD is {len(settings) + PYPROJECT_LIMIT + 1:,} bytes, over the 1,000,000 scorecard "
+        "reads; its [tool.scorecard] is ignored"
+    ]
+    # The reader skipped the file and stayed in step with git: the rest of the scan reads the right blobs.
+    assert summary["debt_comments"]["alive"] == 2 and summary["quarters"][-1]["lines_by_kind"]["code"] == 2
+
+
 def test_flag_keywords_too_many_for_gits_pickaxe_or_its_command_line_still_find_every_flag(tmp_path: Path):
     # 150 KB of keywords: git -G would take minutes per thousand commits, and Linux refuses the argument.
     keywords = ", ".join(f'"knob_{number}_{"k" * 50_000}"' for number in range(3))

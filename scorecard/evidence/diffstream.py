@@ -1,25 +1,13 @@
 """Reading one ``git log -p --raw -z`` stream: each file change's line counts, and whether a changed line
 holds a keyword.
 
-One diff pass gives what two passes gave before: the counts ``--numstat`` prints, and the (commit, file)
-pairs git's ``-G<keywords>`` picks. Both are read from the patch git prints, so every count stays git's own:
-
-- *added* / *deleted*: the ``+`` and ``-`` lines of a file's hunks. ``--numstat`` counts the same lines of
-  the same diff (same context length, so the same trimming, algorithm and heuristics);
-- *binary*: git prints ``Binary files ... differ`` (numstat prints ``-``);
-- *keyword*: a ``+`` or ``-`` line of a hunk matches the keyword regex, tested without its marker, as
-  ``-G`` tests each changed line (hunk headers, context and file headers never count).
-
-A change for which git prints no line to count is left *unsettled* (:attr:`DiffChange.settled` False):
-its contents are the same on both sides, or it is empty, so numstat says ``0 0`` for text and ``- -`` for
-binary, and only the blobs can tell which (:mod:`scorecard.evidence.settling` decides, as git does). A
-type change (file <-> symlink or submodule) is printed as a deletion plus a creation, while numstat diffs
-the two versions: it is unsettled too, and git counts it (see :func:`scorecard.evidence.history.numstat_of`).
-
-The stream is parsed as it arrives, in batches: commit headers and raw entries by their NUL separators (a
-path can hold any byte but NUL), and the patch text line by line with numpy, all lines of a batch at once.
-Inside a patch, ``\\n\\x01`` can only start the next commit: every patch line starts with a marker
-(``+ - space \\``) or is a header git writes (paths quoted, control bytes escaped).
+One diff pass gives what ``--numstat`` and ``-G<keywords>`` gave in two, read from the patch git prints, so
+every count stays git's own: *added*/*deleted* are a hunk's ``+``/``-`` lines, *binary* is ``Binary files
+... differ``, *keyword* a ``+``/``-`` line matching the keyword regex. A change with no line to count (same
+contents, empty, or a type change) is *unsettled* (:attr:`DiffChange.settled` False): only the blobs can
+tell, and :mod:`scorecard.evidence.settling` decides as git does. The stream is parsed in batches as it
+arrives: headers and raw entries by their NUL separators, patch lines with numpy; inside a patch,
+``\n\x01`` can only start the next commit (every patch line starts with a marker or is a header git writes).
 """
 
 from __future__ import annotations

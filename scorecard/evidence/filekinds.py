@@ -1,40 +1,12 @@
 """What kind of file a path is (code, config, test, lock, data, ...), and which language a code file is in.
 
-The classification is part of the metric definitions (lines per kind, config churn): the first matching
-rule wins, in this order:
-
-1. ``config`` for a path matching a ``config_paths`` glob, then ``data`` for a ``data_paths`` glob (a team's
-   own globs in ``[tool.scorecard]``, whatever the suffix: what a team writes beats every default);
-2. ``lock``: a dependency lock file (``package-lock.json``, ``yarn.lock``, ``poetry.lock``, ``go.sum``,
-   any name ending ``.lock``, ``-lock.json``/``.lock.yaml``...), wherever it lies;
-3. ``test``, ``ci`` (a ``.md``/``.rst``/``.txt`` file or an issue/PR template under a CI directory is
-   ``docs``: a template is not CI configuration);
-4. ``data`` by place: a file with a config suffix under a directory where tools write results
-   (:data:`DATA_DIRS`: ``results``, ``outputs``, ``runs``, ``logs``, ``checkpoints``, ``testdata``...);
-5. ``config`` by place (a config suffix, or Python, under a ``config``/``configs``/``conf``/``cfg`` folder:
-   ML projects write configs as Python modules; a Java or Go package named ``config`` is code), ``notebook``, ``code``, ``config`` by suffix, ``docs``, ``data`` by suffix, ``other``.
-
-Then one rule by size, for a file *version* (whose lines are known): a ``config`` file with a config suffix
-and more than ``config_max_lines`` lines (default 1,000) is ``data``, unless a ``config_paths`` glob names it.
-
-Why these rules: JSON and YAML are also what programs write (experiment results, benchmark dumps, generated
-Kubernetes manifests, golden files of tests), and counting them as configuration buries the hand-written
-config a question asks about. Lock files are generated too, but they are neither configuration nor data:
-they pin dependencies, so they get a kind of their own (``lockfiles.count`` counts them). ``data``,
-``datasets`` and ``benchmarks`` are *not* data directories by default: ML repositories keep hand-written
-dataset and benchmark configs there (a YOLO ``data/coco.yaml``, an asv ``benchmarks/asv.conf.json``); what is
-generated there is usually large, and the size rule takes it. The size limit: in the six public ML
-repositories of the dev set the largest config files that look hand-written have 375 and 413 lines (a
-``pyproject.toml``, an Azure deployment template; a CI workflow has 642, but CI is its own kind), and every
-config-suffix file above 1,000 lines is generated (CRD manifests of 23,000 lines, expected pipeline JSON,
-fixture embeddings); 1,000 leaves hand-written files more than twice the room. ``config_max_lines = 0``
-turns the size rule off.
-
-The size rule is applied where a version's lines are known (the lines at HEAD, and each line event of the
-per-quarter lines, whose size is the version's line count), never to churn: a change's added and deleted
-lines do not tell a file's size, so config churn is kinded by path alone. Suffixes are compared lower-cased,
-and so are the names of data directories. A team can replace the tables by building its own
-:class:`KindRules`.
+The kinds are part of the metric definitions (lines per kind, config churn). The first matching rule wins:
+a team's ``config_paths``/``data_paths`` globs, lock files, tests, CI, data by place (:data:`DATA_DIRS`),
+config by place, then by suffix. Then one rule by size for a file *version* whose lines are known: a config
+file with a config suffix over ``config_max_lines`` (1,000) lines is ``data`` (:meth:`KindRules.sized`,
+applied by :func:`scorecard.evidence.lines.version_kinds`), since JSON and YAML are also what programs write,
+and counted as configuration they bury the hand-written config a question asks about. The rules in full,
+and why 1,000: README, "Git evidence", file kinds.
 """
 
 from __future__ import annotations
@@ -44,8 +16,6 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-KINDS = ("test", "ci", "config", "notebook", "code", "docs", "data", "lock", "other")
 
 CODE_SUFFIXES = frozenset(
     [
@@ -244,10 +214,6 @@ class KindRules:
         if not self.config_max_lines or self.kind_of(path) != "config" or suffix_of(path) not in self.config:
             return False
         return self._config_globs is None or not self._config_globs.match(path)
-
-    def kind_of_version(self, path: str, lines: int) -> str:
-        """The kind of one version of ``path`` that has ``lines`` lines: :meth:`kind_of`, then the size rule."""
-        return "data" if lines > self.config_max_lines and self.sized(path) else self.kind_of(path)
 
 
 DEFAULT_RULES = KindRules()

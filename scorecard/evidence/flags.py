@@ -1,36 +1,12 @@
 """Flags: how many of each kind are alive, how old they are, how long untouched, and how many get removed.
 
-Definitions.
-
-- An *occurrence* is a match of a flag pattern (:mod:`scorecard.evidence.patterns`) in a file on HEAD's
-  first-parent chain, identified by pattern, name and file (it follows renames); the replay
-  (:mod:`scorecard.evidence.replay`) gives each one's life: the commit that brought it, the commits that
-  changed the lines holding it, the commit that took it out. The store keeps every occurrence.
-- A *flag* is what the metrics count: occurrences of one **kind** and one **name** in one repository are one
-  flag, wherever they are, so a config key ``use_fp16`` in 40 JSON files is one flag with 40 files. It is
-  *introduced* when its first occurrence anywhere came, *alive* while any occurrence is, and *removed* when
-  its last occurrence went (an occurrence moved from one file to another in one commit is no removal).
-- Its **kind** is its pattern's kind (``cli_option``, ``env_toggle``, ``config_key``, ``feature_switch``),
-  except that a flag whose name marks an experiment (:func:`marks_experiment`: a word ``experiment``,
-  ``experiments``, ``experimental``, ``ab``, ``abtest``, ``variant`` or ``variants`` in it, e.g.
-  ``use_experimental_attention``, ``--ab-test``, ``ENABLE_VARIANT_B``) is a ``feature_switch`` whatever
-  pattern found it: the name says it selects an experimental path. Such flags are the *experiments*.
-  ``exp`` is not such a word: in ML code it is as often ``exponential`` (``use_exp_decay``).
-- Its **age** runs from its introduction; its **days since change** from its *last change*: the latest
-  commit that introduced, changed or removed any of its occurrences while it stayed alive (a change is a
-  commit that kept the occurrence but changed its text, formatting aside, e.g. a toggle flipped or an
-  option's action edited; see the replay). A flag is **stale** when alive and untouched for more than
-  ``stale_days`` (default 180): what "not touched in a long time" says.
-- Occurrences in files of kind ``test``, ``ci``, ``data`` or ``lock`` do not count (a test's switch or a
-  fixture's key is no fork in the system; see :mod:`scorecard.evidence.filekinds`), nor those in the
-  scan's ``exclude_paths`` or under a ``docs``/``doc`` directory (a documentation build's switches,
-  e.g. Sphinx's ``conf.py``); and config keys do not count in the configuration of development tools
-  (:data:`TOOL_CONFIG_NAMES`, any dotfile), whose ``use_`` and ``enable_`` keys (isort's ``use_parentheses``,
-  codecov's ``enable_partials``) switch the tools.
-
-Why it matters: a flag is a fork in the code that someone meant to take out; feature and experiment switches
-that pile up untouched are dead experimental code paths (Sculley et al. 2015), and their removals are the
-evidence that a team rips them out.
+The one idea: an *occurrence* is a pattern's match in one file (the replay, :mod:`scorecard.evidence.replay`,
+gives its life), but a *flag* is one kind and one name in one repository, however many files hold it: a key
+``use_fp16`` in 40 JSON files is one flag. It is alive while any occurrence is, removed when the last goes,
+stale when alive and untouched for more than ``stale_days``; a name that marks an experiment
+(:func:`marks_experiment`) makes it a ``feature_switch``. Occurrences in tests, CI, data, lock files, docs and
+development tools' configuration do not count. Why it matters: switches that pile up untouched are dead
+experimental code paths (Sculley et al. 2015). The definitions in full: README, "Git evidence", flags.
 """
 
 from __future__ import annotations
@@ -44,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard.evidence.frames import quarters_of
-from scorecard.evidence.patterns import CONFIG_KEY, DEFAULT_STALE_DAYS, FEATURE_SWITCH, FLAG_KINDS, ScanSettings
+from scorecard.evidence.patterns import CONFIG_KEY, FEATURE_SWITCH, FLAG_KINDS, ScanSettings
 from scorecard.evidence.replay import FlagLife
 
 SECONDS_PER_DAY = 86_400
@@ -336,7 +312,12 @@ class FlagHistory:
         }
 
     def examples(self, last_quarter: str | None) -> dict[str, list[str]]:
-        """See :func:`flag_examples`."""
+        """For each ``flags.*`` latest metric, up to 10 strings naming the flags behind it, most telling first.
+
+        Without ``last_quarter`` the removal metrics get no examples. Order: the longest untouched first (the
+        oldest first for ``flags.median_age_days``; the latest removed first for removals). E.g. ``use_amp
+        (config_key, configs/a.json and 39 more files, introduced 2021-03-02, last changed 2022-01-10)``.
+        """
         flags = self.flags
         alive = flags[flags["alive"].astype(bool)]
         untouched = alive.sort_values(["last_changed_at", "introduced_at", "name"], kind="stable")
@@ -451,27 +432,6 @@ def flag_rows(flags: pd.DataFrame) -> list[tuple[Any, ...]]:
 
 
 EXAMPLES_PER_METRIC = 10
-
-
-def flag_examples(
-    flags: pd.DataFrame,
-    *,
-    now: datetime | None = None,
-    stale_days: int = DEFAULT_STALE_DAYS,
-    last_quarter: str | None = None,
-) -> dict[str, list[str]]:
-    """For each ``flags.*`` latest metric, up to 10 strings naming the flags behind it, most telling first.
-
-    ``flags``: the occurrences (:func:`flags_frame`). ``now`` defaults to the time their ages were computed
-    at; without ``last_quarter`` the removal metrics get no examples. Order: the longest untouched first
-    (the oldest first for ``flags.median_age_days``; the latest removed first for removals). E.g.
-    ``use_amp (config_key, configs/a.json and 39 more files, introduced 2021-03-02, last changed 2022-01-10)``.
-    """
-    if now is None:
-        alive = flags[flags["alive"].astype(bool)]
-        seconds = float((alive["introduced_at"] + alive["age_days"] * SECONDS_PER_DAY).max()) if len(alive) else 0.0
-        now = datetime.fromtimestamp(seconds, tz=UTC)
-    return FlagHistory(flags, now, stale_days).examples(last_quarter)
 
 
 def _example(flag: dict[str, Any], removed_at: float | None = None) -> str:

@@ -73,6 +73,14 @@ class MiningError(ScorecardError):
     """A repository that cannot be scanned; the message is one line for the user."""
 
 
+class BlobTooLarge(MiningError):
+    """A blob over the size its reader accepts (:meth:`BlobReader.read`'s ``limit``); its contents were skipped."""
+
+    def __init__(self, name: str, size: int, limit: int):
+        super().__init__(f"{name} is {size:,} bytes, over the {limit:,} read")
+        self.size = size
+
+
 def _one_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     # git puts the useful part in its last "fatal:" line; warnings come before it.
@@ -353,7 +361,7 @@ class BlobReader:
             self._process.kill()
             self._process = None
 
-    def _request(self, name: str) -> tuple[str, bytes | None]:
+    def _request(self, name: str, limit: int | None = None) -> tuple[str, bytes | None]:
         if "\n" in name or self._process is None:
             return "missing", None
         process = self._process
@@ -369,22 +377,18 @@ class BlobReader:
         if len(fields) != 3:  # "<name> missing" or "<name> ambiguous"
             return "missing", None
         size = int(fields[2])
+        if limit is not None and size > limit:
+            self._sniff(size)  # the answer must be consumed (with its newline): in chunks, never held whole
+            raise BlobTooLarge(name, size, limit)
         data = process.stdout.read(size)
         process.stdout.read(1)  # the newline after the contents
         return fields[1].decode("ascii"), data
 
-    def read(self, name: str) -> bytes | None:
-        """The contents of a blob (an id, or ``rev:path``); None if there is no such blob."""
-        kind, data = self._request(name)
+    def read(self, name: str, limit: int | None = None) -> bytes | None:
+        """The contents of a blob (an id, or ``rev:path``); None if there is no such blob. An object over
+        ``limit`` bytes raises :class:`BlobTooLarge` (a file of the repository that must not be read whole)."""
+        kind, data = self._request(name, limit)
         return data if kind == "blob" else None
-
-    def text_lines(self, name: str) -> int | None:
-        """Lines in a blob as git counts them, or None for a binary or missing blob.
-
-        Reads the contents in chunks, so a large binary file (a model checkpoint) costs no memory.
-        """
-        [sniffed] = self.sniff_many([name]) if "\n" not in name else [None]
-        return None if sniffed is None or sniffed.binary else sniffed.lines
 
     def read_many(self, names: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
         """Blob contents for many ids, pipelined: requests are written by a thread while answers are read."""

@@ -76,10 +76,6 @@ class CommitRecord:
     author_email: str
     changes: list[FileChange]
 
-    @property
-    def is_merge(self) -> bool:
-        return len(self.parents) > 1
-
 
 def possible_time(seconds: int | None) -> bool:
     """Whether a commit time is one a quarter can name (1970 to 2999, UTC)."""

@@ -2,27 +2,11 @@
 spread through the code, and thresholds fixed in it; each with the files behind its value.
 
 Pure: the files at HEAD (:func:`scorecard.evidence.lines.files_at_head`, after path exclusions), the facts of
-their blobs (:class:`scorecard.evidence.head_contents.HeadFiles`) and the notebooks changed per quarter (the
-checkpoint's tally of activity, after every exclusion) in; numbers and example strings out.
-
-- ``notebooks.count``: files at HEAD with the suffix ``.ipynb`` (wherever they lie, tests included);
-  ``notebooks.changed`` of a quarter: distinct notebooks changed (a deletion too) by its non-merge commits.
-- ``ci.lines``: lines of the files of kind ``ci`` at HEAD (workflows, CI scripts; not issue templates).
-- ``artifacts.committed`` / ``artifacts.bytes``: files at HEAD with a model or data suffix
-  (:data:`scorecard.evidence.head_contents.ARTIFACT_SUFFIXES`) and their size in bytes as ``git ls-tree -l``
-  gives it; a Git LFS pointer is not counted: the artifact it names is not in git.
-- ``lockfiles.count``: files of kind ``lock`` at HEAD.
-- ``ml_imports.files``: Python code files (``.py`` of kind ``code``; tests are not code, nor is sample code in
-  :data:`SAMPLE_DIRS`: examples, tutorials, demos, docs, benchmarks) that import an ML
-  framework (:data:`scorecard.evidence.python_source.ML_FRAMEWORKS`); ``ml_imports.share`` = those files /
-  every Python code file (``ml_imports.python_files``, a component).
-- ``thresholds.literals``: comparisons with a float literal in those same Python code files, as
-  :mod:`scorecard.evidence.python_source` defines them.
-
-Why they matter (Sculley et al. 2015): notebooks and fixed thresholds are where experimental code and magic
-numbers live; committed binaries are models and data versioned the wrong way; a framework imported all over
-the code is glue code that ties every module to one package's API; lock files and CI are the reproducibility
-and testing a team's answers claim.
+their blobs (:class:`scorecard.evidence.head_contents.HeadFiles`) and the notebooks changed per quarter in;
+numbers and example strings out. Why they matter (Sculley et al. 2015): notebooks and fixed thresholds are
+where experimental code and magic numbers live; committed binaries are models and data versioned the wrong
+way; a framework imported all over the code is glue code; lock files and CI are the reproducibility and
+testing a team's answers claim. Each metric's definition: README, "Git evidence", ML-aware.
 """
 
 from __future__ import annotations

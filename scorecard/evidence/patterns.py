@@ -1,44 +1,11 @@
 """What a scan looks for and leaves out: flag patterns, debt-comment words, staleness and exclusions.
 
-Every regex here runs on RE2 (the ``re2`` module), whose matching time is linear in the text: the built-in
-flag patterns as well as those a team writes (flag patterns, ``exclude_authors``), because a scanned
-repository names regexes in its own pyproject and Python's backtracking ``re`` can spend hours on one line
-(``(a+)+$``). RE2 reads Python's syntax without backreferences, lookarounds, atomic groups, possessive
-quantifiers and ``(?x)`` (``\\Z`` is written ``\\z``, ``\\u00e9`` ``\\x{e9}``), and its ``\\w``, ``\\d``, ``\\s``
-and ``\\b`` are ASCII. Limits (``MAX_*`` below) bound the work per file: regex size, patterns, keywords.
-A setting RE2 or a limit refuses is named in one line: an error for a ``--flags`` file or the command line;
-in the scanned repository's own pyproject, a warning of the scan and that pattern or exclusion ignored,
-since a team cannot always fix the repository it scans (a ``[tool.scorecard]`` table wrong in any other way
-is ignored whole, with a warning). Path globs become regexes by :func:`fnmatch.translate`, whose atomic
-groups keep Python's ``re`` from backtracking.
-
-Flag patterns are applied with ``(?m)`` (``^`` and ``$`` match at every line) to a file's whole text; group 1
-is the flag's name. Each names *keywords*: literals every match contains, as written, which git's ``-G``
-searches for (see :func:`ScanSettings.keyword_regex`) so that only the few changes that can hold a flag are
-read. A team adds its own patterns in the scanned repository's ``pyproject.toml`` or in a file given to
-``scorecard scan --flags FILE`` (TOML, or YAML when the name ends in ``.yaml``/``.yml``), with the same keys::
-
-    [tool.scorecard]                     # in a --flags file the keys may also sit at the top level
-    stale_days = 180                     # a flag alive and untouched for longer than this is stale
-    exclude_paths = ["vendor/**", "*_pb2.py"]      # fnmatch globs on repository paths
-    exclude_authors = ["\\\\[bot\\\\]", "^renovate"] # regexes (RE2) searched in "Name <email>"
-    exclude_commits = ["<40-hex sha>"]              # e.g. a mass reformatting
-    data_paths = ["experiments/**/*.json"]          # fnmatch globs: data whatever the suffix
-    config_paths = ["deploy/values.yaml"]           # fnmatch globs: config whatever the suffix or size
-    config_max_lines = 1000              # a longer config-suffix file is data (0: no size rule)
-
-    [[tool.scorecard.flags]]
-    id = "gin_toggle"                    # unique; reusing a default id replaces that pattern
-    regex = '''^\\s*[\\w.]+\\.(use_\\w+)\\s*=\\s*(?:True|False)'''   # group 1 = the flag's name
-    suffixes = [".gin"]
-    keywords = ["use_"]                  # literals (case-sensitive) every match contains; optional
-    kind = "config_key"                  # cli_option, env_toggle, config_key or feature_switch; optional
-
-A pattern's ``kind`` says what its matches are (:data:`FLAG_KINDS`, see :mod:`scorecard.evidence.flags`); a
-team's pattern without one is a ``feature_switch`` (the built-in ones already cover command-line options,
-environment toggles and config keys), unless it replaces a built-in pattern, whose kind it keeps.
-
-What is found with these settings inside one file is :mod:`scorecard.evidence.findings`.
+The one idea: a scanned repository's own ``pyproject.toml`` is untrusted, and so are its regexes. Every regex
+here runs on RE2 (linear time, so ``(a+)+$`` cannot hang a scan), and limits (``MAX_*``) bound the work per
+file. What RE2 or a limit refuses is one line: an error for a ``--flags`` file, a warning (that setting
+ignored) for the repository's own file, which a team cannot always fix. Flag patterns run with ``(?m)`` on a
+file's whole text, group 1 is the flag's name, and their *keywords* are the literals git's ``-G`` searches for
+so only changes that can hold a flag are read. The settings format, key by key: docs/scan-settings.md.
 """
 
 from __future__ import annotations

@@ -1,28 +1,13 @@
-"""What a Python file's text says about ML glue code and fixed thresholds: its framework imports, and its
-comparisons against float literals.
+"""What a Python file's text says about ML glue code and fixed thresholds: its framework imports
+(:data:`ML_FRAMEWORKS`), and its comparisons against float literals (other than 0 and 1).
 
 Pure: bytes in, facts out, in time linear in the text: every regex runs on RE2
-(:func:`scorecard.evidence.patterns.compile_regex`). Candidates are found first (import lines naming a
-framework, comparisons with a float literal); each is then checked to lie in code, outside every string
-and comment, by reading the file's strings and comments from its start as a lexer does (the leftmost one
-wins, a triple-quoted string before a one-line one): an ``import torch`` in a docstring or a ``x < 0.5``
-in a comment counts for nothing. Strings are read only as far as the last candidate, which is what makes
-this fast: imports sit at the top of a file, and most files compare nothing with a float.
-
-**Framework imports.** A file imports a framework when a line starts (after indentation) with
-``import NAME`` (or ``import a, NAME as n``) or ``from NAME`` and the first dotted part of ``NAME`` is one of
-:data:`ML_FRAMEWORKS`. Relative imports (``from . import``) never count.
-
-**Threshold literals.** A comparison operator (``<``, ``<=``, ``>``, ``>=``; not ``<<``, ``>>``, ``->``) with a
-float literal next to it on either side, whitespace (line breaks too) between them allowed, and an optional
-sign before a literal on the right: ``loss < 0.5``, ``1e-3 >= eps``, ``x > -2.5`` count one each, and
-``0.1 < p < 0.9`` counts two. A float literal has a decimal point or an exponent (``0.5``, ``.5``, ``5.``,
-``1e-3``, ``1_000.0``); ``x < 10`` is no threshold literal (integers are counts and sizes more often than
-thresholds), and neither is a literal whose value is 0 or 1 (``p <= 1.0``, ``x > 0.0``, ``-1.``): those are
-the bounds of a share or a probability, or a guard against division by zero, not a value someone tuned.
-Comparisons in strings and comments are not counted (f-string expressions are strings here). A literal
-between two operators counts for both only in ``x < 0.5 < y`` written that way: the proxy is for fixed
-thresholds in code, and counts a line like ``if score > 0.7:`` exactly once.
+(:func:`scorecard.evidence.patterns.compile_regex`). The one idea: candidates are found first (import lines
+naming a framework, comparisons with a float literal), then each is checked to lie in code, outside every
+string and comment, by lexing the file's strings and comments from its start, and only as far as the last
+candidate: imports sit at the top of a file, and most files compare nothing with a float. An ``import torch``
+in a docstring or ``x < 0.5`` in a comment counts for nothing. What counts, exactly: README, "Git evidence",
+``ml_imports.files`` and ``thresholds.literals``.
 """
 
 from __future__ import annotations

@@ -1,24 +1,14 @@
 """Replaying HEAD's first-parent chain, oldest commit first: flag lives and debt-comment changes.
 
-Pure: no git, no I/O. :func:`replay` asks a callback for a file version's findings only where they can have
-changed, which is what keeps a scan fast:
-
-- git's ``-G`` (see :func:`scorecard.evidence.history.keyword_hits`) marks the file changes whose added or
-  removed lines contain a *keyword*: a literal every match of a flag pattern contains, as written
-  (``add_argument``), or a debt word in any case (``todo``);
-- a file whose text holds a flag keyword is *tracked*: every later change to it is evaluated, because a
-  multi-line match can change on a line without a keyword (a flag renamed on the line after
-  ``add_argument(``);
-- any other change cannot create a flag (no keyword before, none added) and cannot change a debt comment
-  (those are single lines, and none with a debt word was added or removed), so its findings carry over.
-
-The replay is therefore exact: the flags alive at HEAD are exactly what the patterns match in the HEAD tree,
-and debt comments added minus removed equal those alive at HEAD.
-
-A flag *changes* in a commit that keeps it in a file but changes its text (from its name to the end of its
-match, as a formatter cannot change it: :func:`scorecard.evidence.findings.flag_text_digest`), e.g.
-``use_amp: true`` turned ``false``, or its ``add_argument``'s action. Every change to a file holding a flag
-is evaluated (the file is tracked), so the changes too are exact.
+Pure: no git, no I/O. The one idea: :func:`replay` asks a callback for a file version's findings only where
+they can have changed, and is still exact. A change is evaluated when git's ``-G``
+(:func:`scorecard.evidence.history.keyword_hits`) saw a *keyword* in its added or removed lines (a literal
+every match of a flag pattern contains, or a debt word), or when its file's text holds a flag keyword (it is
+*tracked*: a multi-line match can change on a line without one). Any other change can neither create a flag
+nor change a debt comment, so its findings carry over. Hence the flags alive at HEAD are exactly what the
+patterns match in the HEAD tree, and debt comments added minus removed equal those alive at HEAD. A flag
+*changes* in a commit that keeps it but changes its text, formatting aside
+(:func:`scorecard.evidence.findings.flag_text_digest`).
 """
 
 from __future__ import annotations

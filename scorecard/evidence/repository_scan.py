@@ -21,7 +21,8 @@ import os
 import re
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,12 +105,23 @@ def _scan_settings(options: ScanOptions, repository_settings: ScanSettings | Non
     return ScanSettings().merged(repository_settings).merged(options.flags_config).merged(command_line)
 
 
+# A scanned repository's pyproject.toml is read whole (TOML has no streaming parser): over this it is skipped.
+PYPROJECT_LIMIT = 1_000_000
+
+
 def _repository_settings(info: git.RepoInfo, reader: git.BlobReader, warnings: list[str]) -> ScanSettings | None:
     # The scanned repository's own [tool.scorecard] table, read from the HEAD blob: never executed.
     # A team in a monorepo may keep its own pyproject in its directory; else the repository's is used.
     # Not ours to judge, and a team cannot always fix it: what cannot be used is ignored, with a warning.
     for where in ([f"{info.subdir}/pyproject.toml"] if info.subdir else []) + ["pyproject.toml"]:
-        data = reader.read(f"{info.head}:{where}")
+        try:
+            data = reader.read(f"{info.head}:{where}", limit=PYPROJECT_LIMIT)
+        except git.BlobTooLarge as error:
+            warnings.append(
+                f"{info.name}: {where} at HEAD is {error.size:,} bytes, over the {PYPROJECT_LIMIT:,} scorecard "
+                "reads; its [tool.scorecard] is ignored"
+            )
+            return None
         if data is None:
             continue
         text = data.decode("utf-8", "replace")
@@ -268,7 +280,7 @@ def scan_repository(
     say = progress or (lambda message: None)
     info = git.open_repository(path, options.subdir)
     warnings = info.warnings
-    with git.BlobReader(info) as reader:
+    with _naming(path), git.BlobReader(info) as reader:
         settings = _scan_settings(options, _repository_settings(info, reader, warnings))
         mailmap = git.mailmap_fingerprint(info, reader)
         fingerprint = _settings_fingerprint(settings, mailmap)
@@ -292,6 +304,15 @@ def scan_repository(
     summary = _summary(scanned, measurement)
     record = _record(scanned, options.team, settings, mailmap, summary, measurement, new_cache)
     return RepoScan(record, summary, warnings, checkpoint=advanced.checkpoint.to_bytes())
+
+
+@contextmanager
+def _naming(path: str | os.PathLike[str]) -> Iterator[None]:
+    """A git failure while mining (a missing object, say) names the repository: one command scans several."""
+    try:
+        yield
+    except git.MiningError as error:
+        raise git.MiningError(f"scanning {os.fspath(path)}: {error}") from None
 
 
 @dataclass

@@ -1,23 +1,14 @@
 """Settling what a patch leaves open: the changes git printed no line for, and the keywords of renames.
 
-The diff pass reads each change's counts from the patch (:mod:`scorecard.evidence.diffstream`). A change
-git printed no line to count for (a rename or mode change without an edit, an empty file added or deleted,
-two blob ids with the same contents) is ``0 0`` in numstat if both versions are text and ``- -`` if one is
-binary. Which it is, git decides per version (diff.c, ``diff_filespec_is_binary``), and so does
-:class:`BinaryTest`:
-
-1. the path's ``diff`` attribute: unset (``-diff``, ``binary``) means binary; a driver name means that
-   driver's ``diff.<name>.binary`` when the configuration sets it;
-2. else the contents: a NUL byte among the first 8,000 bytes, or more bytes than ``core.bigFileThreshold``
-   (512 MiB unless configured). A submodule's version (a commit id) is text.
-
-A type change (file <-> symlink or submodule) is printed as a deletion plus a creation while numstat diffs
-the two versions: :func:`numstat_of` asks git itself, in one process for the few commits that have one.
-
-Renames: the keyword pass git ran before (``-G``) did not detect renames, so a renamed file counted as its
-old path deleted plus its new path added: a hit when either version holds a keyword on any line, binary
-versions excepted. :func:`rename_hits` makes the same test on the two blobs (a text version larger than
-:data:`MAX_SEARCHED_BYTES` counts as a hit unread: it is then evaluated, which never changes a finding).
+A change the patch shows no line of (a pure rename or mode change, an empty file, two blobs with the same
+contents, :mod:`scorecard.evidence.diffstream`) is ``0 0`` in numstat when both versions are text and ``- -``
+when one is binary. :class:`BinaryTest` decides as git does (diff.c, ``diff_filespec_is_binary``): the path's
+``diff`` attribute first (``-diff``/``binary``, or a driver's ``diff.<name>.binary``), else a NUL among the
+first 8,000 bytes or a size over ``core.bigFileThreshold``; a submodule's version is text. A type change
+(file <-> symlink or submodule) is asked of git itself (:func:`numstat_of`). Renames: the ``-G`` pass saw the
+old path deleted and the new one added, so :func:`rename_hits` tests the two blobs for keywords (a text
+version over :data:`MAX_SEARCHED_BYTES` counts as a hit unread: it is then evaluated, which never changes a
+finding).
 """
 
 from __future__ import annotations

@@ -87,11 +87,6 @@ class ActionQueries(SurveyQueries):
         found = [_action(row) for row in rows]
         return found if system is None else [action for action in found if same_system(action.system, system)]
 
-    def all_actions(self) -> list[Action]:
-        """Every team's actions, by team then oldest first: the report's one read of them."""
-        rows = self.db.execute(f"select {_COLUMNS} from {_FROM} order by t.name, a.id")
-        return [_action(row) for row in rows]
-
     def get_action(self, action_id: int) -> Action | None:
         row = self.db.execute(f"select {_COLUMNS} from {_FROM} where a.id = ?", [action_id]).fetchone()
         return _action(row) if row else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -246,6 +246,8 @@ class Database:
             # Any read fails here for a file that is not SQLite ("file is not a database").
             store.db.execute("select count(*) from sqlite_master").fetchone()
             store._check_ours()
+            if migrate and (create or migrations.pending(store.db)):
+                store._check_intact()
             store._ready(migrate)
         except BaseException:
             conn.close()
@@ -292,6 +294,20 @@ class Database:
             )
         if user_version > SCHEMA_VERSION:
             raise self._newer(user_version)
+
+    def _check_intact(self) -> None:
+        """Refuse to write into a damaged file: a write that never meets the bad page would succeed and leave a
+        database that fails ``PRAGMA integrity_check``. ``quick_check`` reads every page (O(file size): 26-50 ms
+        for 22 MB, two large repositories' history) but skips the index-to-table cross-check; once per writing
+        command, not per transaction."""
+        problems = [str(problem) for (problem,) in self.db.execute("PRAGMA quick_check(1)").fetchall()]
+        if problems != ["ok"]:
+            # "*** in database main ***\nPage 8: btreeInitPage() returns error code 11": one line, the page's part.
+            said = " ".join(problems[0].removeprefix("*** in database main ***").split())
+            raise StoreError(
+                f"{self.path} is damaged (PRAGMA quick_check says: {said}): nothing was written; restore it "
+                "from a backup"
+            )
 
     def _newer(self, version: int) -> StoreError:
         return StoreError(
@@ -342,6 +358,7 @@ class Database:
 
     @property
     def schema_version(self) -> int:
+        """Migrations applied to this file: what the migration tests check an upgrade by."""
         return len(migrations.applied(self.db))
 
     def _now(self) -> str:
@@ -376,15 +393,21 @@ class Database:
                     self.db.conn.execute("ROLLBACK")
             raise
 
-    def table_counts(self) -> Mapping[str, int]:
-        """Rows per table (tests and diagnostics)."""
-        return {name: self.db[name].count for name in self.db.table_names()}
+
+def _is_empty_file(path: Path) -> bool:
+    """A 0-byte file (``touch x.db``) holds no database yet; unless its write-ahead log holds one (a database
+    whose pages were never folded back into the main file)."""
+    wal = path.with_name(path.name + "-wal")
+    with suppress(OSError):
+        return path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0)
+    return False
 
 
 def _check_path(path: Path, create: bool) -> None:
     if path.is_dir():
         raise StoreError(f"database path {path} is a directory, not a SQLite file")
-    if path.exists():
+    # An empty file is as good as none: a read-only command leaves it 0 bytes, a write creates the schema in it.
+    if path.exists() and (create or not _is_empty_file(path)):
         return
     if not create:
         raise StoreError(f"no scorecard database at {path}: a survey or a scan creates it; check --db or $SCORECARD_DB")

@@ -1,32 +1,12 @@
 """Actions: what a team committed to fix in a review, and whether it did. Pure.
 
-An action says: raise the answer to ``question_id`` (of bank ``bank_id``) to at least ``target``'s points by the
-``due`` quarter. It is recorded in its ``created`` quarter (the store's clock), may name an ``owner`` and carry a
-``note``, and may be **dropped** with a reason (the row stays: the history of what a team gave up on, and why).
-
-An action is for one of the team's systems (``system``, '' for the team level, :mod:`scorecard.survey.systems`), and its
-**status** is computed, never stored (:func:`action_status`), from the surveys of the action's bank **of that
-system** only (a good answer of another system, or of the team level, keeps nothing):
-
-- ``dropped`` when it was dropped, whatever the surveys say;
-- ``kept`` when a survey of a quarter from ``created`` to ``due`` (both included) counts an answer to the question
-  whose points are at least the target's, and no live contradiction (one not dismissed) of that question fires
-  against the survey: optimism is not evidence, so an answer the team's git history argues against keeps
-  nothing. ``kept_in`` is the first such quarter. ``na`` (no points) and ``unknown`` (a team that does not know
-  has not shown it reached anything, even a target of 0 points) never keep an action, nor does an answer carried
-  over from last quarter that nobody confirmed (it does not count);
-- ``missed`` when, without being kept, the due quarter is over (the current quarter is after it) or the survey of
-  the due quarter is complete (the team has said its last word for that quarter);
-- ``open`` otherwise.
-
-A survey of the created quarter counts too: an action recorded early in a review can be kept by the answer the
-team settles on at its end. Contradictions are those of the team's evidence now (the latest scan), as everywhere
-a survey is shown.
-
-Validation (:func:`new_action` and the ``check_*`` helpers): the question must be in the bank, the target one of
-the question's own options (not ``na`` or ``unknown``, which no work reaches), the due quarter a quarter not
-before the created one, the owner a name by the rules of respondent names, the note at most
-:data:`MAX_NOTE` characters and a drop reason not blank.
+An action says: raise the answer to ``question_id`` to at least ``target``'s points by the ``due`` quarter,
+for one system of the team (``''``: the team level). The one idea: its **status** is computed, never stored
+(:func:`action_status`), from that system's surveys of the action's bank: ``dropped``; ``kept`` when a survey
+from ``created`` to ``due`` counts an answer worth the target and no live contradiction fires against it
+(optimism is not evidence; ``na``, ``unknown`` and unconfirmed carried-over answers keep nothing); ``missed``
+when the due quarter is over or its survey complete; else ``open``. A dropped action keeps its row and its
+reason. Validation: :func:`new_action` and the ``check_*`` helpers. The rules in full: README, "Actions".
 """
 
 from __future__ import annotations

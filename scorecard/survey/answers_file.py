@@ -1,32 +1,12 @@
-"""Answers files: the YAML a team scripts a survey with, and the same format ``answers export`` writes.
+"""Answers files: the YAML a team scripts a survey with, and the same format ``answers export`` writes
+(README, "The answers file"). Pure apart from reading the file.
 
-```yaml
-team: ranking
-quarter: 2026Q4        # optional, default: the current quarter
-bank: sculley2015      # optional, default: sculley2015
-respondent: Ana        # optional: one person's answers; without it, the team answers
-system: ranker         # optional: one system of the team (a model, a pipeline, a service); without it, the team
-answers:
-  entanglement-1: automated-checks          # an option id
-  glue-code-1: {option: partly-wrapped, note: "wrapped in our own predictor API"}
-  monitoring-1: {option: alerts, link: "https://ci.example.com/job/drift"}
-  feedback-1: na
-actions:               # optional: what the team committed to (see scorecard.survey.actions)
-  - {question: monitoring-1, target: alerts, due: 2027Q1, owner: Ana, note: "page on drift", created: 2026Q4}
-  - {question: feedback-1, target: none, due: 2027Q2, dropped: "the loop was removed"}   # dropped, with why
-```
-Reading checks the whole file against its bank and reports every unknown question and option at once (the
-first few, then how many more), so a user fixes the file in one pass. Pure apart from reading the file.
-
-What is refused, and why: YAML's own types are never turned into text (``team: no`` is a boolean, ``quarter:
-2026`` a number: each says so rather than becoming "False" or "2026"); a key given twice anywhere (YAML would
-silently keep the last); aliases (``*name``), because a 414-byte file of nested aliases is 400 MB once walked,
-and refusing them costs nothing where a cap would count every expansion (see :mod:`.yaml_file`); a file over
-1 MB, a note over 2,000 characters, a link over 500 or on more than one line. Every message quotes at most :data:`SHOWN` characters of a value.
-
-An action's ``created`` quarter defaults to the file's quarter (the review it was recorded in), so importing a
-file again adds no action twice: an action is the same when its team, question, target, due and created quarter
-are. Its ``dropped`` is the reason it was given up.
+Reading checks the whole file against its bank and reports every unknown question and option at once, so a
+user fixes the file in one pass. Hostile input is refused in one line: YAML's own types are never turned
+into text (``team: no`` is a boolean), a key given twice, aliases (a 414-byte alias bomb is 400 MB once
+walked; see :mod:`.yaml_file`), a file over 1 MB, a note over 2,000 characters, a link over 500 or on more
+than one line; messages quote at most :data:`SHOWN` characters. An action's ``created`` quarter defaults to
+the file's, so importing a file again adds no action twice.
 """
 
 from __future__ import annotations
