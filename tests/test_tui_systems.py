@@ -358,3 +358,16 @@ async def test_a_systems_meeting_reads_the_evidence_of_its_own_repositories(tmp_
         assert meeting.meeting.score.metrics["debt_comments.alive"] == todos
         a2 = next(item for item in meeting.meeting.items if item.question.id == "a-2")
         assert bool(a2.contradictions) == argued
+
+
+async def test_home_sizes_its_columns_to_the_teams_it_lists_when_it_draws_them(store, tiny_bank_path):
+    # DataTable's auto width is measured on idle; a terminal that drew in between kept the header's width and
+    # showed "ranking" as "rank". The home list sizes each column from its cells as it fills them.
+    store.ensure_team("a-rather-long-team-name")
+    app = home_app(store, tiny_bank_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#teams")
+        team = next(iter(table.columns.values()))
+        assert not team.auto_width and team.width == len("a-rather-long-team-name")
+        assert "a-rather-long-team-name" in table.render_line(1).text

@@ -48,6 +48,11 @@ WELCOME = (
 COLUMNS = ("Team", "Quarter", "Score", "Level", "Survey")
 
 
+def cell_length(cell: str | Text) -> int:
+    """Terminal cells a table cell takes on one line."""
+    return cell.cell_len if isinstance(cell, Text) else Text(cell).cell_len
+
+
 def overview_cells(row: TeamOverview, systems: TeamSystems | None) -> list[str | Text]:
     """Team, Quarter, Score, Level and Survey of one team: its team-level survey, or, when it has none but its
     systems have surveys, their roll-up (see the module docstring)."""
@@ -87,8 +92,6 @@ class HomeScreen(Screen[None]):
         """The team the cursor moves to when the list is next drawn (None: it stays on its team)."""
         self.team_systems: dict[str, TeamSystems] = {}
         """Each team's systems, as last read (the picker lists them without reading the store again)."""
-        self.systems_column = False
-        """Whether the list has its Systems column (only while some team has systems)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
@@ -148,16 +151,22 @@ class HomeScreen(Screen[None]):
         select, self.select_next = self.select_next or self.selected_team(), None
         self.team_systems = message.systems
         systems_column = any(systems.systems for systems in message.systems.values())
-        table.clear(columns=systems_column != self.systems_column)
-        if systems_column != self.systems_column:
-            table.add_columns(*COLUMNS, *(("Systems",) if systems_column else ()))
-            self.systems_column = systems_column
+        labels = (*COLUMNS, *(("Systems",) if systems_column else ()))
+        rows = []
         for row in message.overviews:
             # rich Text, not str: a team called "[red]x" is shown as typed, never read as markup.
             cells = overview_cells(row, message.systems.get(row.team))
             if systems_column:
                 cells.append(Text(message.systems[row.team].summary if row.team in message.systems else "-"))
-            table.add_row(*cells, key=row.team)
+            rows.append((row.team, cells))
+        # Columns are sized here from this read's cells, not left to DataTable's auto width: that is measured
+        # on idle, and a table drawn in between kept its header widths ("ranking" showed as "rank" in a terminal).
+        table.clear(columns=True)
+        for index, label in enumerate(labels):
+            width = max([cell_length(label), *(cell_length(cells[index]) for _, cells in rows)])
+            table.add_column(label, width=width)
+        for team, cells in rows:
+            table.add_row(*cells, key=team)
         self.query_one("#welcome", Static).display = not message.overviews
         table.display = bool(message.overviews)
         names = [row.team for row in message.overviews]
