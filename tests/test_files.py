@@ -12,7 +12,7 @@ import pytest
 
 from scorecard.errors import ScorecardError
 from scorecard.files import refuse_overwriting_database, write_text_atomically
-from tests.test_store_faults import fill, small_disk
+from tests.disks import full_disk
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -46,22 +46,11 @@ def test_a_full_disk_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path, m
     """On a real 1 MiB tmpfs filled to the brim where mounting is allowed, else with os.write failing ENOSPC."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    with small_disk(disk) as real:
-        output = disk / "answers.yaml"
-        output.write_text("the old answers\n")
-        if real:
-            fill(disk)
-        else:
-
-            def no_space(descriptor: int, data: bytes) -> int:
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-            monkeypatch.setattr(os, "write", no_space)
+    output = disk / "answers.yaml"
+    with full_disk(disk, monkeypatch, prepare=output, old="the old answers\n"):
         with pytest.raises(ScorecardError, match=re.escape(f"cannot write {output}: the disk holding {disk} is full")):
             write_text_atomically(output, "x" * 2_000_000)
-        monkeypatch.undo()
         assert output.read_text() == "the old answers\n" and leftovers(disk) == []
-        (disk / "filler").unlink(missing_ok=True)
 
 
 def test_a_failure_after_writing_removes_the_temporary_file(tmp_path, monkeypatch):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import threading
@@ -13,9 +12,9 @@ from bs4 import BeautifulSoup
 
 from scorecard import report
 from scorecard.paths import templates_dir
+from tests.disks import full_disk
 from tests.history import answers_of, history_bank, resolver
 from tests.runner import run_cli
-from tests.test_store_faults import fill, small_disk
 
 HTML = "<!doctype html><title>r</title>\N{MINUS SIGN}\n"
 
@@ -89,26 +88,15 @@ def test_report_on_a_full_disk_says_so_and_keeps_the_old_report(tmp_path, monkey
     ENOSPC: the sentence `answers export` gives (scorecard.files), the old report unchanged, no temporary file."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    with small_disk(disk) as real:
-        out = disk / "report.html"
-        out.write_text("the old report", encoding="utf-8")
-        if real:
-            fill(disk)
-        else:
-
-            def no_space(descriptor: int, data: bytes) -> int:
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-            monkeypatch.setattr(os, "write", no_space)
+    out = disk / "report.html"
+    with full_disk(disk, monkeypatch, prepare=out, old="the old report"):
         result = run_cli("report", "--demo", "-o", str(out))
-        monkeypatch.undo()
         assert result.exit_code == 1
         assert result.output == (
             f"Error: cannot write {out}: the disk holding {disk} is full; the old file, if any, is unchanged\n"
         )
         assert out.read_text(encoding="utf-8") == "the old report"
         assert sorted(p.name for p in disk.iterdir() if p.name != "filler") == ["report.html"]
-        (disk / "filler").unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize("where", ["missing-folder", "directory"])

@@ -12,10 +12,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ import pytest
 from scorecard.errors import ScorecardError
 from scorecard.store import Store, StoreError
 from scorecard.survey.records import AnswerInput
+from tests.disks import fill, run_tool, small_disk
 from tests.runner import run_cli
 
 ANSWER = [AnswerInput("q-1", "all", 1.0)]
@@ -48,14 +47,6 @@ def attempt_a_write(path: Path) -> StoreError:
 
 
 # -- making faults for real --------------------------------------------------------------------------------------
-
-
-def run_tool(*command: str) -> str | None:
-    """Run a system tool; None if it worked, else why not (the reason a test is skipped)."""
-    if shutil.which(command[0]) is None:
-        return f"{command[0]} is not installed"
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    return None if result.returncode == 0 else f"`{' '.join(command)}` failed: {result.stderr.strip()}"
 
 
 @contextmanager
@@ -157,27 +148,6 @@ def test_an_immutable_database_file_is_a_sentence_and_unchanged(tmp_path):
     assert f"the database {db} is read-only: the file cannot be written" in str(error)
     assert "an immutable attribute" in str(error)
     assert digest(db) == before
-
-
-@contextmanager
-def small_disk(folder: Path) -> Iterator[bool]:
-    """A 1 MiB tmpfs at ``folder`` (True), or the folder as it is (False) where mounting is not allowed."""
-    if run_tool("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(folder)) is not None:
-        yield False
-        return
-    try:
-        yield True
-    finally:
-        if run_tool("umount", str(folder)):
-            run_tool("umount", "--lazy", str(folder))
-
-
-def fill(folder: Path) -> None:
-    """Write into ``folder`` until its disk is full."""
-    with suppress(OSError), open(folder / "filler", "wb") as filler:
-        while True:
-            filler.write(b"\0" * 4096)
-            filler.flush()
 
 
 def test_a_full_disk_is_a_sentence_and_nothing_is_half_written(tmp_path):
