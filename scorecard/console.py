@@ -22,6 +22,7 @@ from rich.text import Text
 
 from scorecard.errors import one_line
 from scorecard.metric_contract import LATEST_METRICS, QUARTER_METRICS, Metric
+from scorecard.report.formatting import gain_text
 from scorecard.survey.bank import DEFAULT_BANK, Bank
 
 BAR_WIDTH = 20
@@ -229,7 +230,7 @@ def _print_improvements(out: Console, bank: Bank, improvements: Sequence[Any]) -
     for imp in improvements:
         question = bank.question(imp.question_id)
         text = question.text if question else imp.question_id
-        gain = "  " if imp.together else f"+{imp.gain:.2f}"
+        gain = "  " if imp.together else gain_text(imp.gain, bank)
         out.print(Text(f"  {gain}  {imp.question_id}: {imp.from_option} -> {imp.to_option}  {text}"))
 
 

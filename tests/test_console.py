@@ -120,3 +120,12 @@ def test_flag_kinds_are_pluralised_as_english_does() -> None:
         "env toggles",
         "feature switches",
     ]
+
+
+def test_show_words_a_gain_as_the_report_does(tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("team: ranking\nquarter: 2026Q4\nanswers:\n  entanglement-1: aggregate\n", encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert run_cli("survey", "--answers", str(answers), db=db).exit_code == 0
+    shown = run_cli("show", "--team", "ranking", db=db).output
+    assert "  +67.0  entanglement-1: aggregate -> automated-checks" in shown  # one decimal finer than 0-100
