@@ -226,7 +226,7 @@ def test_a_team_of_systems_shows_the_bank_version_change_of_its_systems(version_
     v1, v2 = load_bank("sculley2015", 1), load_bank("sculley2015")
     added = sorted({q.id for q in v2.questions} - {q.id for q in v1.questions})
     systems = version_change.select_one("div.systems[data-bank=sculley2015]")
-    changes = [" ".join(p.get_text().split()) for p in systems.select("p.bank-change")]
+    changes = [" ".join(p.get_text().split()) for p in systems.select(".bank-change")]
     assert len(changes) == 1
     assert changes[0].startswith(
         "Question bank sculley2015 changed from v1 (2026Q2) to v2 (2026Q3) in the surveys of Features and Ranker: "
@@ -240,3 +240,17 @@ def test_a_team_pages_actions_name_their_system(version_change):
         (row.select_one(".chip.system").get_text() if row.select_one(".chip.system") else "") for row in rows
     )
     assert labels == ["", "Features", "Ranker"]
+
+
+def test_a_long_list_of_changed_questions_folds_away_and_a_short_one_reads_inline(version_change):
+    v1, v2 = load_bank("sculley2015", 1), load_bank("sculley2015")
+    added = sorted({q.id for q in v2.questions} - {q.id for q in v1.questions})
+    removed = {q.id for q in v1.questions} - {q.id for q in v2.questions}
+    change = version_change.select_one("div.systems[data-bank=sculley2015] .bank-change")
+    sentence = " ".join(change.select_one("p").get_text().split())
+    folded = " ".join(change.select_one("details.ids").get_text(" ").split())
+    assert len(added) <= 8 and len(removed) > 8  # the shipped v1 -> v2 change: both cases in one panel
+    assert f"{len(added)} questions added ({', '.join(added)})" in sentence
+    assert f"{len(removed)} removed," in sentence and sorted(removed)[0] not in sentence
+    assert folded.startswith("Which questions Removed: " + ", ".join(sorted(removed)[:2]))
+    assert not any(question in folded for question in added)
