@@ -258,3 +258,23 @@ def test_the_demo_shows_every_review_part():
         page.select(".org-actions table.due-now tbody tr")
         and len(page.select(".org-actions table.by-team tbody tr")) == 6
     )
+
+
+def test_the_report_reads_a_scanned_teams_evidence_once_for_its_actions_too(reviewed, tmp_path, monkeypatch):
+    # The report has each team's evidence from its git frames; reading it again for the actions' status doubled
+    # the report's time on scanned organisations. The status must be the same as `actions list` computes it.
+    from tests.gitrepo import RepoBuilder
+
+    repo = RepoBuilder(tmp_path / "repo")
+    repo.commit({"train.py": "import torch\n"}, when="2026-05-02")
+    assert run_cli("scan", str(repo.path), "--team", "ranking", db=reviewed.path).exit_code == 0
+    listed = json.loads(run_cli("actions", "list", "--team", "ranking", "--json", db=reviewed.path).stdout)
+
+    def read_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the team's evidence was read a second time")
+
+    monkeypatch.setattr("scorecard.services.actions.team_evidence", read_again)
+    data = report.collect_report(reviewed, None, 4)
+    assert sorted(zip(data.actions["id"], data.actions["status"], strict=True)) == sorted(
+        (action["id"], action["status"]) for action in listed
+    )

@@ -20,6 +20,7 @@ from scorecard.services.actions import team_actions
 from scorecard.store import Store
 from scorecard.survey.actions import DROPPED, KEPT, MISSED, OPEN, ActionState
 from scorecard.survey.bank import Bank
+from scorecard.survey.contradictions import Evidence
 
 ACTION_COLUMNS = [
     "team",
@@ -40,9 +41,14 @@ STATUS_ORDER = {OPEN: 0, MISSED: 1, KEPT: 2, DROPPED: 3}
 """What a reader looks for first: what is still to do, then what was missed."""
 
 
-def collect_actions(store: Store, teams: Sequence[str]) -> pd.DataFrame:
-    """Every action of ``teams`` with its status now (the store's clock), one row each."""
-    return actions_frame(state for team in teams for state in team_actions(store, team))
+def collect_actions(store: Store, teams: Sequence[str], evidence: Mapping[str, Evidence] | None = None) -> pd.DataFrame:
+    """Every action of ``teams`` with its status now (the store's clock), one row each. ``evidence``: team ->
+    its team-level evidence, as the report read it (a team not in it was never scanned)."""
+    if evidence is None:
+        return actions_frame(state for team in teams for state in team_actions(store, team))
+    return actions_frame(
+        state for team in teams for state in team_actions(store, team, evidence={"": evidence.get(team)})
+    )
 
 
 def actions_frame(states: Iterable[ActionState]) -> pd.DataFrame:

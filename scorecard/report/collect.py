@@ -128,7 +128,7 @@ def collect_report(
         title=title or (f"Technical debt: {team}" if team is not None else "Technical debt review"),
         unsurveyed=unsurveyed,
         respondent_answers=given,
-        actions=collect_actions(store, teams),
+        actions=collect_actions(store, teams, git.evidence),
         system_answers=system_answers,
     )
 

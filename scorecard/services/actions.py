@@ -13,7 +13,7 @@ to a repository), so a typo records nothing, and only that system's surveys keep
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scorecard.errors import ScorecardError, describe
@@ -114,14 +114,21 @@ def drop_action(store: Store, action_id: int, reason: str) -> ActionState:
     return action_states(store, dropped.team, [dropped])[0]
 
 
-def team_actions(store: Store, team: str, bank: Bank | None = None, system: str | None = None) -> list[ActionState]:
+def team_actions(
+    store: Store,
+    team: str,
+    bank: Bank | None = None,
+    system: str | None = None,
+    evidence: Mapping[str, Evidence | None] | None = None,
+) -> list[ActionState]:
     """``actions list``: the actions of the team's ``system`` ('' the team level; None: every system's and the
     team's), oldest first, with their status now. ``bank``: a custom bank in use (shipped banks are found by the
-    id an action keeps)."""
+    id an action keeps). ``evidence``: system -> its evidence, where the caller has read it already (the report
+    has the team's: reading it again doubled the report's time)."""
     known = _known_team(store, team)
     if system is not None:
         system = known_system(store, known.name, system)
-    return action_states(store, known.name, store.actions_for(known.name, system), bank)
+    return action_states(store, known.name, store.actions_for(known.name, system), bank, evidence)
 
 
 def open_actions(
@@ -156,12 +163,14 @@ class _TeamSurveys:
     """A team's surveys per bank and system, each scored at most once (with the evidence now of its system, or
     the team's), for many actions: an action reads the surveys of its own system only."""
 
-    def __init__(self, store: Store, team: str, bank: Bank | None) -> None:
+    def __init__(
+        self, store: Store, team: str, bank: Bank | None, evidence: Mapping[str, Evidence | None] | None = None
+    ) -> None:
         self.store, self.team = store, team
         self.banks: dict[str, Bank | None] = {bank.id: bank} if bank is not None else {}
         self.surveys: dict[tuple[str, str], list[Survey]] = {}
         self.scored: dict[int, SurveyScore] = {}
-        self._evidence: dict[str, Evidence | None] = {}
+        self._evidence: dict[str, Evidence | None] = dict(evidence or {})
 
     def bank(self, bank_id: str) -> Bank | None:
         if bank_id not in self.banks:
@@ -197,11 +206,17 @@ class _TeamSurveys:
         return found
 
 
-def action_states(store: Store, team: str, actions: Sequence[Action], bank: Bank | None = None) -> list[ActionState]:
+def action_states(
+    store: Store,
+    team: str,
+    actions: Sequence[Action],
+    bank: Bank | None = None,
+    evidence: Mapping[str, Evidence | None] | None = None,
+) -> list[ActionState]:
     """Each of ``team``'s ``actions`` with its status in the store clock's quarter (see
-    :func:`scorecard.survey.actions.action_status`)."""
+    :func:`scorecard.survey.actions.action_status`); ``evidence`` as :func:`team_actions` takes it."""
     current = quarter_of(store.clock())
-    surveys = _TeamSurveys(store, team, bank)
+    surveys = _TeamSurveys(store, team, bank, evidence)
     return [
         action_status(action, surveys.bank(action.bank_id), surveys.outcomes(action), current) for action in actions
     ]
