@@ -46,6 +46,13 @@ class Dialog(ModalScreen[ResultT], Generic[ResultT]):
             return AwaitComplete.nothing()
         return super().dismiss(result)
 
+    def refuse_entry(self, selector: str, error: Exception) -> None:
+        """A refused entry said in the dialog itself (written as a sentence), which stays open for another try."""
+        shown = self.query_one(selector, Static)
+        text = str(error)
+        shown.update(Content(f"{text[:1].upper()}{text[1:]}: type another, or Esc."))
+        shown.display = True
+
 
 class Palette(CommandPalette):
     """Textual's command palette, closed once: Enter pressed twice must not also close the screen below it, and

@@ -69,9 +69,7 @@ class RespondentPrompt(Dialog[AnsweringAs | None]):
         try:
             choice = answering_as(event.value)
         except RespondentError as error:
-            shown = self.query_one("#respondent-error", Static)
-            shown.update(Content(f"{str(error)[:1].upper()}{str(error)[1:]}: type another, or Esc."))
-            shown.display = True
+            self.refuse_entry("#respondent-error", error)
             return
         self.dismiss(choice)
 

@@ -88,9 +88,7 @@ class SystemPrompt(Dialog[str | None]):
         try:
             name = normalize_system_name(event.value)
         except SystemNameError as error:
-            shown = self.query_one("#system-error", Static)
-            shown.update(Content(f"{str(error)[:1].upper()}{str(error)[1:]}: type another, or Esc."))
-            shown.display = True
+            self.refuse_entry("#system-error", error)
             return
         self.dismiss(next((known for known in self.choices if known and same_system(known, name)), name))
 
