@@ -24,16 +24,7 @@ class ReportQueries(ScanQueries):
         Columns are :attr:`SURVEY_ANSWER_COLUMNS`; a survey without answers yet is one row whose answer
         columns are NULL, so it still shows in a report. Ordered by team, quarter, bank and answer order.
         """
-        where, params = _survey_filter(teams, first_quarter)
-        if where is None:
-            return []
-        return self.db.execute(
-            "select t.name, s.quarter, s.bank_id, s.bank_version, s.status, s.id, a.question_id, a.option_id, "
-            "a.points, a.note, a.answered_at, a.carried_over, a.link from surveys s join teams t on t.id = s.team_id "
-            f"left join answers a on a.survey_id = s.id where {where} "
-            "order by t.name, s.quarter, s.bank_id, a.rowid",
-            params,
-        ).fetchall()
+        return self._answer_rows(teams, first_quarter, systems=False)
 
     def system_answer_rows(
         self, teams: Sequence[str] | None = None, first_quarter: str | None = None
@@ -41,14 +32,21 @@ class ReportQueries(ScanQueries):
         """Every answer of the surveys of the systems of ``teams`` (default: all) from ``first_quarter`` on, in one
         query: the columns of :attr:`SURVEY_ANSWER_COLUMNS` then the system's name; a system survey without
         answers is one row whose answer columns are NULL. Ordered by team, system, quarter, bank, answer order."""
-        where, params = _survey_filter(teams, first_quarter, systems=True)
+        return self._answer_rows(teams, first_quarter, systems=True)
+
+    def _answer_rows(
+        self, teams: Sequence[str] | None, first_quarter: str | None, systems: bool
+    ) -> list[tuple[Any, ...]]:
+        """The one query behind :meth:`survey_answer_rows` and :meth:`system_answer_rows` (``systems``: the
+        systems' surveys, with the system's name as a last column, ordered by it after the team)."""
+        where, params = _survey_filter(teams, first_quarter, systems=systems)
         if where is None:
             return []
         return self.db.execute(
             "select t.name, s.quarter, s.bank_id, s.bank_version, s.status, s.id, a.question_id, a.option_id, "
-            "a.points, a.note, a.answered_at, a.carried_over, a.link, s.system from surveys s "
-            f"join teams t on t.id = s.team_id left join answers a on a.survey_id = s.id where {where} "
-            "order by t.name, s.system, s.quarter, s.bank_id, a.rowid",
+            f"a.points, a.note, a.answered_at, a.carried_over, a.link{', s.system' if systems else ''} "
+            "from surveys s join teams t on t.id = s.team_id left join answers a on a.survey_id = s.id "
+            f"where {where} order by t.name,{' s.system,' if systems else ''} s.quarter, s.bank_id, a.rowid",
             params,
         ).fetchall()
 

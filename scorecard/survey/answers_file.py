@@ -172,14 +172,6 @@ def _answers(raw: Any) -> tuple[list[FileAnswer], list[str]]:
     return answers, problems
 
 
-def _action_text(entry: LineDict, key: str, where: str, problems: list[str]) -> str | None:
-    value = entry.get(key)
-    if value is None or isinstance(value, str):
-        return value
-    problems.append(f"{where}: {key} must be text, not {_kind(value)}")
-    return None
-
-
 def _checked(check: Any, value: str | None, where: str, problems: list[str]) -> Any:
     """``check(value)`` (a :mod:`.actions` helper), its error added to ``problems`` with ``where``; None then."""
     if value is None:
@@ -200,7 +192,7 @@ def _action(entry: Any, line: int) -> FileAction | list[str]:
     unknown_keys = [_key(key) for key in entry if key not in ACTION_KEYS]
     if unknown_keys:
         problems.append(f"{where}: unknown keys {_listed(unknown_keys, ', ')} (use {', '.join(ACTION_KEYS)})")
-    text = {key: _action_text(entry, key, where, problems) for key in ACTION_KEYS}
+    text = {key: _text_field(entry, key, "text", problems, where) for key in ACTION_KEYS}
     for key in ("question", "target", "due"):
         if entry.get(key) is None or (text[key] is not None and not str(text[key]).strip()):
             problems.append(f"{where}: {key} is missing")
@@ -233,11 +225,12 @@ def _actions(raw: Any, line: int) -> tuple[list[FileAction], list[str]]:
     return actions, problems
 
 
-def _text_field(data: LineDict, key: str, what: str, problems: list[str]) -> str | None:
+def _text_field(data: LineDict, key: str, what: str, problems: list[str], where: str | None = None) -> str | None:
+    """``data[key]`` when it is text or absent; else a problem said at ``where`` (default: the key's line)."""
     value = data.get(key)
     if value is None or isinstance(value, str):
         return value
-    problems.append(f"line {data.line_of(key)}: {key} must be {what}, not {_kind(value)}")
+    problems.append(f"{where or f'line {data.line_of(key)}'}: {key} must be {what}, not {_kind(value)}")
     return None
 
 
