@@ -215,8 +215,11 @@ def print_evidence_only(shown: Any) -> None:
     from scorecard.metric_contract import describe_metric
 
     out = stdout()
-    out.print(Text(f"{shown.team} · no survey yet · scanned {shown.scanned_at} ({', '.join(shown.repos)})"))
-    out.print(Text(f"Take one with `scorecard survey --team {shown.team}` (or --answers FILE)."))
+    of_system, system_option = (
+        (f" · system {shown.system}", f" --system {shown.system!r}") if shown.system else ("", "")
+    )
+    out.print(Text(f"{shown.team}{of_system} · no survey yet · scanned {shown.scanned_at} ({', '.join(shown.repos)})"))
+    out.print(Text(f"Take one with `scorecard survey --team {shown.team}{system_option}` (or --answers FILE)."))
     for name, value in shown.metrics.items():
         out.print(Text(f"  {describe_metric(name, value)}"))
 

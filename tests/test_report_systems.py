@@ -254,3 +254,21 @@ def test_a_long_list_of_changed_questions_folds_away_and_a_short_one_reads_inlin
     assert f"{len(removed)} removed," in sentence and sorted(removed)[0] not in sentence
     assert folded.startswith("Which questions Removed: " + ", ".join(sorted(removed)[:2]))
     assert not any(question in folded for question in added)
+
+
+def test_a_system_scanned_but_never_surveyed_shows_its_evidence_alone(tmp_path):
+    db = tmp_path / "scanned.db"
+    repo = RepoBuilder(tmp_path / "ranker")
+    repo.commit({"train.py": "x = 1\n# TODO later\n"}, when="2024-01-03")
+    assert run("scan", str(repo.path), "--team", "ranking", "--system", "Ranker", db=db).exit_code == 0
+    shown = show(db, "--team", "ranking", "--system", "Ranker")
+    assert shown["system"] == "Ranker" and shown["overall"] is None and shown["repos"] == ["ranker"]
+    assert shown["metrics"]["debt_comments.alive"] == 1
+    text = run("show", "--team", "ranking", "--system", "Ranker", db=db)
+    assert text.exit_code == 0 and "ranking · system Ranker · no survey yet" in text.output
+    assert "scorecard survey --team ranking --system 'Ranker'" in text.output
+    # A system with neither a survey nor a repository is still an error, and so is asking for a quarter.
+    missing = run("show", "--team", "ranking", "--system", "Serving", db=db)
+    assert missing.exit_code == 1 and "has no survey for system 'Serving' yet" in missing.output
+    quarter = run("show", "--team", "ranking", "--system", "Ranker", "--quarter", "2026Q4", db=db)
+    assert quarter.exit_code == 1

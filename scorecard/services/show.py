@@ -27,6 +27,8 @@ class EvidenceOnly:
     repos: list[str]
     metrics: dict[str, float]
     metrics_by_quarter: dict[str, dict[str, float]] = field(default_factory=dict)
+    system: str = ""
+    """The system whose tied repositories these are ('' the whole team's)."""
 
 
 def show_team(
@@ -34,7 +36,8 @@ def show_team(
 ) -> SurveyScore | EvidenceOnly | SystemsRollup:
     """The team's survey of ``quarter`` (default: its latest) scored, beside its latest metrics and its metrics
     per quarter; ``bank_name``: a shipped bank's id or a bank file. A team that was scanned but never surveyed
-    (and no quarter or bank was asked for) gets its evidence alone. ``system``: that system's survey; without
+    (and no quarter or bank was asked for) gets its evidence alone, and so does a system with tied repositories
+    and no survey yet. ``system``: that system's survey; without
     it, a quarter with system surveys gives their roll-up. The evidence beside a system's survey is that of the
     repositories tied to it (none: no evidence); the team level's is all the team's repositories."""
     bank = load_bank(bank_name) if bank_name else None
@@ -47,10 +50,11 @@ def show_team(
         rolled = None if system else _rollup(store, team, None, quarter, bank, evidence)
         if rolled is not None:
             return rolled
-        nothing_asked = quarter is None and bank is None and not system
-        if evidence is None or not nothing_asked or store.latest_survey(team) is not None:
+        # A system (or a team) scanned and never surveyed: its evidence alone, when nothing more was asked for.
+        never_surveyed = bool(system) or store.latest_survey(team) is None
+        if evidence is None or quarter is not None or bank is not None or not never_surveyed:
             raise
-        return EvidenceOnly(team, evidence.scanned_at, evidence.repos, evidence.latest, evidence.by_quarter)
+        return EvidenceOnly(team, evidence.scanned_at, evidence.repos, evidence.latest, evidence.by_quarter, system)
     if not system:
         # Without a quarter, a newer quarter of the systems wins over an older team-level survey.
         newer = quarter is None and any(
@@ -94,6 +98,7 @@ def evidence_only_json(shown: EvidenceOnly) -> dict[str, Any]:
     survey_keys = ("quarter", "bank", "bank_version", "status", "overall", "level", "level_label", "weakest_area")
     return {
         "team": shown.team,
+        "system": shown.system,
         **dict.fromkeys(survey_keys),
         "areas": {},
         "area_details": [],
